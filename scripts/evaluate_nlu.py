@@ -1,0 +1,106 @@
+"""Held-out evaluation of a trained model on tests/nlu/heldout.yml.
+
+Runs every held-out message through the whole trained NLU pipeline (the
+classifier, the response selector, the confidence gate and the fallback) and
+counts a message correct when the assistant would route it to its label:
+``faq/<id>`` and ``not_on_page/<id>`` need the right intent *and* the right
+selected answer; a message that falls back is wrong. Prints the figures, writes
+them to reports/, and exits 1 when the section accuracy is below --min.
+
+Usage: python scripts/evaluate_nlu.py [--model models/assistant.tar.gz] [--min 0.9]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def load_examples(path: Path) -> List[Tuple[str, str]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    pairs = []
+    for block in data["nlu"]:
+        for line in block["examples"].splitlines():
+            line = line.strip()
+            if line.startswith("- "):
+                pairs.append((line[2:].strip(), block["intent"]))
+    return pairs
+
+
+def predicted_label(parse: Dict) -> str:
+    intent = (parse.get("intent") or {}).get("name") or ""
+    if intent in ("faq", "not_on_page"):
+        selector = (parse.get("response_selector") or {}).get("default") or {}
+        key = (selector.get("response") or {}).get("intent_response_key")
+        return key or intent
+    return intent
+
+
+async def evaluate(model: Path, examples: List[Tuple[str, str]]) -> List[Tuple[str, str, str]]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    results = []
+    for text, label in examples:
+        parse = await agent.parse_message(text)
+        results.append((text, label, predicted_label(parse)))
+    return results
+
+
+def summarise(results: List[Tuple[str, str, str]]) -> Dict:
+    section = [(t, g, p) for t, g, p in results if "/" in g]
+    other = [(t, g, p) for t, g, p in results if "/" not in g]
+    per_label: Dict[str, Counter] = defaultdict(Counter)
+    for _, gold, pred in results:
+        per_label[gold]["n"] += 1
+        per_label[gold]["correct"] += int(gold == pred)
+    return {
+        "section_accuracy": sum(g == p for _, g, p in section) / max(len(section), 1),
+        "section_n": len(section),
+        "basics_accuracy": sum(g == p for _, g, p in other) / max(len(other), 1),
+        "basics_n": len(other),
+        "per_label": {k: v["correct"] / v["n"] for k, v in sorted(per_label.items())},
+        "errors": [
+            {"text": t, "expected": g, "predicted": p} for t, g, p in results if g != p
+        ],
+    }
+
+
+def main(argv: List[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", default="models/assistant.tar.gz")
+    parser.add_argument("--data", default="tests/nlu/heldout.yml")
+    parser.add_argument("--min", type=float, default=0.9)
+    parser.add_argument("--report", default="reports/nlu_heldout.json")
+    args = parser.parse_args(argv)
+
+    examples = load_examples(ROOT / args.data)
+    summary = summarise(asyncio.run(evaluate(ROOT / args.model, examples)))
+    report = ROOT / args.report
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+
+    for error in summary["errors"]:
+        print(f"  miss: expected {error['expected']:<28} got {error['predicted']:<28}")
+    print(
+        f"held-out section accuracy: {summary['section_accuracy']:.1%} "
+        f"(n={summary['section_n']}); other intents: {summary['basics_accuracy']:.1%} "
+        f"(n={summary['basics_n']}); report: {args.report}"
+    )
+    if summary["section_accuracy"] < args.min:
+        print(f"FAILED: section accuracy below {args.min:.0%}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

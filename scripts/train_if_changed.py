@@ -1,0 +1,66 @@
+"""Train only when the training inputs changed since the last model.
+
+The fingerprint covers config.yml, domain.yml, everything under data/ and the
+spaCy pipeline in use (with or without vectors). It is stored beside the model
+in models/.fingerprint; a matching fingerprint and an existing model skip training.
+
+Usage: python scripts/train_if_changed.py [--config FILE] [--out NAME] [--force]
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fingerprint(config: Path) -> str:
+    digest = hashlib.sha256()
+    inputs = [config, ROOT / "domain.yml", *sorted((ROOT / "data").rglob("*.yml"))]
+    for path in inputs:
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    pipeline = ROOT / "var" / "spacy" / "en_pipeline"
+    digest.update(os.path.realpath(pipeline).encode())
+    meta = pipeline / "meta.json"
+    if meta.exists():
+        digest.update(meta.read_bytes())
+    return digest.hexdigest()
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--config", default="config.yml")
+    parser.add_argument("--out", default="assistant")
+    parser.add_argument("--force", action="store_true")
+    args = parser.parse_args(argv)
+
+    config = ROOT / args.config
+    model = ROOT / "models" / f"{args.out}.tar.gz"
+    stamp = ROOT / "models" / f".{args.out}.fingerprint"
+    current = fingerprint(config)
+    if not args.force and model.exists() and stamp.exists() and stamp.read_text() == current:
+        print(f"{model.relative_to(ROOT)} is up to date; not training")
+        return 0
+
+    started = time.monotonic()
+    command = [
+        str(ROOT / ".venv" / "bin" / "rasa"), "train",
+        "--config", str(config), "--domain", "domain.yml", "--data", "data",
+        "--out", "models", "--fixed-model-name", args.out,
+    ]
+    result = subprocess.run(command, cwd=ROOT)
+    if result.returncode != 0:
+        return result.returncode
+    stamp.write_text(current)
+    print(f"trained {model.relative_to(ROOT)} in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
