@@ -1,0 +1,27 @@
+"""Typed /commands must not reach Rasa as commands."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.channels import RestChannel, neutralise_commands
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("/greet", "greet"),
+        ('/faq{"x": "y"}', 'faq{"x": "y"}'),
+        ("  //get_help_now", "get_help_now"),
+        ("/ /restart", "restart"),
+        ("/", ""),
+        ("what is this / that", "what is this / that"),
+        ("Show me the topics", "Show me the topics"),
+        ("", ""),
+    ],
+)
+def test_leading_slashes_are_removed(typed: str, expected: str) -> None:
+    assert neutralise_commands(typed) == expected
+
+
+def test_channel_keeps_the_rest_route_name() -> None:
+    assert RestChannel.name() == "rest"
