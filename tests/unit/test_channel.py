@@ -25,3 +25,14 @@ def test_leading_slashes_are_removed(typed: str, expected: str) -> None:
 
 def test_channel_keeps_the_rest_route_name() -> None:
     assert RestChannel.name() == "rest"
+
+
+class FakeRequest:
+    def __init__(self, body: dict) -> None:
+        self.json = body
+
+
+def test_the_channel_neutralises_commands_in_incoming_messages() -> None:
+    channel = RestChannel()
+    assert channel._extract_message(FakeRequest({"message": '/greet{"name": "x"}'})) == 'greet{"name": "x"}'
+    assert channel._extract_message(FakeRequest({"message": "hello"})) == "hello"

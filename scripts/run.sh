@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `make run`: serve the assistant in the foreground. Ctrl-C stops everything it started.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  if ((${#pids[@]})); then
+    echo; echo "stopping..."
+    kill "${pids[@]}" 2>/dev/null
+    wait "${pids[@]}" 2>/dev/null
+  fi
+  exit 0
+}
+trap stop INT TERM EXIT
+
+echo "starting the action server and Rasa (logs in ${LOG_DIR:-var/log}/)..."
+while IFS='=' read -r key value; do
+  case "$key" in
+    actions_pid|rasa_pid) pids+=("$value") ;;
+  esac
+done < <(scripts/serve.sh)
+
+if ! kill -0 "${pids[@]}" 2>/dev/null || ((${#pids[@]} < 2)); then
+  echo "the assistant did not start; see ${LOG_DIR:-var/log}/rasa.log and actions.log" >&2
+  exit 1
+fi
+
+host=${RASA_HOST:-127.0.0.1}; port=${RASA_PORT:-5005}
+cat <<MSG
+
+The assistant is running.
+  Chat API (REST):  POST http://${host}:${port}/webhooks/rest/webhook
+                    body: {"sender": "<random id>", "message": "hello"}
+  Action server:    http://${ACTIONS_HOST:-127.0.0.1}:${ACTIONS_PORT:-5055}
+Press Ctrl-C to stop.
+MSG
+
+# Exit (and stop the other) as soon as either process ends.
+wait -n "${pids[@]}"
+echo "a server stopped unexpectedly; see ${LOG_DIR:-var/log}/" >&2

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Start the action server and Rasa in the background, wait until both answer,
+# and print their PIDs. Used by scripts/run.sh and the end-to-end tests.
+# Settings (environment): RASA_HOST RASA_PORT ACTIONS_HOST ACTIONS_PORT MODEL CORS_ORIGINS LOG_DIR
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RASA_HOST=${RASA_HOST:-127.0.0.1}
+RASA_PORT=${RASA_PORT:-5005}
+ACTIONS_HOST=${ACTIONS_HOST:-127.0.0.1}
+ACTIONS_PORT=${ACTIONS_PORT:-5055}
+MODEL=${MODEL:-models/assistant.tar.gz}
+CORS_ORIGINS=${CORS_ORIGINS:-http://${RASA_HOST}:${RASA_PORT}}
+LOG_DIR=${LOG_DIR:-var/log}
+mkdir -p "$LOG_DIR" var
+
+export PYTHONPATH=${PYTHONPATH:-$PWD}
+export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-3}
+export RASA_TELEMETRY_ENABLED=false
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
+export ACTION_ENDPOINT_URL="http://${ACTIONS_HOST}:${ACTIONS_PORT}/webhook"
+
+SANIC_HOST="$ACTIONS_HOST" .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" \
+  >"$LOG_DIR/actions.log" 2>&1 &
+echo "actions_pid=$!"
+
+.venv/bin/rasa run --interface "$RASA_HOST" --port "$RASA_PORT" --model "$MODEL" \
+  --credentials credentials.yml --endpoints endpoints.yml --cors "$CORS_ORIGINS" \
+  >"$LOG_DIR/rasa.log" 2>&1 &
+echo "rasa_pid=$!"
+
+wait_for() {  # url seconds
+  local deadline=$((SECONDS + $2))
+  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    if ((SECONDS > deadline)); then echo "timed out waiting for $1" >&2; return 1; fi
+    sleep 1
+  done
+}
+wait_for "http://${ACTIONS_HOST}:${ACTIONS_PORT}/health" 120
+wait_for "http://${RASA_HOST}:${RASA_PORT}/webhooks/rest/" 240
+echo "ready=1"

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `make test` after set-up and training: every test, in CI order. Stops at the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export PYTHONPATH=${PYTHONPATH:-$PWD}
+export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-3}
+export RASA_TELEMETRY_ENABLED=false
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
+PY=.venv/bin/python
+RASA=.venv/bin/rasa
+PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider -W ignore::DeprecationWarning)
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "unit tests: actions, knowledge, settings, channel, NLU components (no network)"
+"${PYTEST[@]}" tests/unit -q
+
+step "rasa data validate --fail-on-warnings"
+$RASA data validate --fail-on-warnings --quiet
+
+step "conversation tests: rasa test core --fail-on-prediction-errors"
+$RASA test core --stories tests/test_stories.yml --model models/assistant.tar.gz \
+  --fail-on-prediction-errors --out results/core --quiet
+
+step "held-out NLU evaluation (fails below 90% correct section)"
+$PY scripts/evaluate_nlu.py --model models/assistant.tar.gz --min 0.9
+
+step "end to end over HTTP against the running servers"
+"${PYTEST[@]}" tests/e2e -q
+
+echo
+echo "all tests passed"

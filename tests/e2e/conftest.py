@@ -1,0 +1,61 @@
+"""Start the real servers (scripts/serve.sh) on spare ports for the end-to-end tests."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import uuid
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+RASA_PORT = int(os.environ.get("E2E_RASA_PORT", "5105"))
+ACTIONS_PORT = int(os.environ.get("E2E_ACTIONS_PORT", "5155"))
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    env = {
+        **os.environ,
+        "RASA_PORT": str(RASA_PORT),
+        "ACTIONS_PORT": str(ACTIONS_PORT),
+        "LOG_DIR": str(ROOT / "var" / "log" / "e2e"),
+    }
+    proc = subprocess.run(
+        ["scripts/serve.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=400
+    )
+    pids = [int(line.split("=")[1]) for line in proc.stdout.splitlines() if line.endswith("_pid=") is False and "_pid=" in line]
+    try:
+        assert proc.returncode == 0, f"servers did not start: {proc.stderr}"
+        yield f"http://127.0.0.1:{RASA_PORT}"
+    finally:
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+
+Chat = Callable[[str], List[Dict[str, Any]]]
+
+
+@pytest.fixture
+def chat(server: str) -> Chat:
+    """A new conversation: send a message, get the bot's messages back."""
+    sender = uuid.uuid4().hex
+
+    def send(text: str) -> List[Dict[str, Any]]:
+        response = requests.post(
+            f"{server}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
+        )
+        response.raise_for_status()
+        return response.json()
+
+    return send
+
+
+def texts(messages: List[Dict[str, Any]]) -> str:
+    return "\n".join(m.get("text", "") for m in messages)

@@ -1,0 +1,71 @@
+"""End to end over HTTP: real questions to the running assistant (REST channel)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import texts
+
+
+def test_first_turn_says_what_the_assistant_is(chat) -> None:
+    reply = chat("hello")
+    body = texts(reply)
+    assert "automated assistant" in body and "18" in body and "not an emergency service" in body
+    assert "Tim Norton" in body and "999" in body  # placeholders filled from settings
+    assert "{" not in body
+    assert [b["title"] for b in reply[-1]["buttons"]] == ["Show me the topics", "Get in touch", "Get help now"]
+
+
+@pytest.mark.parametrize(
+    "question, anchor, phrase",
+    [
+        ("what exactly is compulsive interactive online sexual behaviour", "#understanding", "OnlyFans"),
+        ("how is sexting different from porn", "#understanding", "real person"),
+        ("my wife chats to men on apps every night, is that emotional cheating?", "#understanding", "infidelity"),
+        ("what does dopamine have to do with it", "#neuroscience", "dopamine"),
+        ("what kinds of therapy does Tim use", "#neuroscience", "CBT"),
+        ("what does therapy focus on", "#focus", "five areas"),
+        ("is this an addiction", "#focus", "addiction"),
+        ("what does healing look like", "#integrity", "honesty"),
+    ],
+)
+def test_page_questions_are_answered_with_their_source(chat, question, anchor, phrase) -> None:
+    body = texts(chat(question))
+    assert phrase in body
+    assert re.search(r"From the page: \[[^\]]+\]\(" + re.escape(anchor) + r"\)", body)
+    assert "You can ask me something else" in body
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("how much does a session with Tim cost?", "doesn't mention fees"),
+        ("is Tim BACP accredited", "doesn't list"),
+        ("can I get medication for this", "doesn't talk about medication"),
+    ],
+)
+def test_what_the_page_does_not_say_is_not_invented(chat, question, expected) -> None:
+    body = texts(chat(question))
+    assert expected in body
+    assert "£" not in body and "$" not in body
+
+
+def test_off_topic_twice_then_the_menu_and_contact_route(chat) -> None:
+    first = texts(chat("zxqv plomb trimble"))
+    assert "couldn't find that on the page" in first
+    second = chat("wubba grontle fesk")
+    assert "still not managing" in texts(second)
+    titles = [b["title"] for b in second[-1]["buttons"]]
+    assert "Get in touch" in titles and "Show me the topics" in titles
+
+
+def test_typed_command_syntax_sets_nothing(chat) -> None:
+    """`/intent{...}` typed by a visitor is read as text, not as a command."""
+    body = texts(chat('/get_help_now{"name": "x"}'))
+    assert "{" not in body
+
+
+def test_bot_challenge_and_goodbye(chat) -> None:
+    assert "not Tim Norton and not a person" in texts(chat("am I talking to Tim?"))
+    assert "Take care" in texts(chat("bye"))
