@@ -1,8 +1,9 @@
 """Answer from the page when the classifiers are unsure, or say honestly that it doesn't say."""
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -16,7 +17,7 @@ logger = logging.getLogger(__name__)
 FALLBACK_RESPONSES = {"utter_page_doesnt_say", "utter_fallback_menu", "utter_default"}
 
 
-def consecutive_fallbacks(events: List[Dict[Text, Any]]) -> int:
+def consecutive_fallbacks(events: List[Dict[str, Any]]) -> int:
     """How many of the latest completed user turns, in a row, ended in a fallback reply."""
     turns: List[List[str]] = []
     for event in events:
@@ -38,14 +39,14 @@ def consecutive_fallbacks(events: List[Dict[Text, Any]]) -> int:
 class ActionAnswerFromPage(Action):
     """Search the page's passages (BM25 over lemmas); answer above the threshold, else say so."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_from_page"
 
     async def run(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
+        domain: Dict[str, Any],
     ) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         match = best_section(text) if text.strip() else None

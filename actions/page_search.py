@@ -1,8 +1,9 @@
 """Service layer for the page retrieval: loads the pipeline and the index once, lazily."""
+
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Optional, Tuple
+from typing import Tuple
 
 from assistant.knowledge import DEFAULT_THRESHOLD, BM25Index, build_index, load_knowledge
 from assistant.language import content_lemmas, load_pipeline
@@ -16,13 +17,11 @@ def _index(knowledge_file: str, spacy_model: str) -> BM25Index:
     return build_index(knowledge, lambda text: content_lemmas(nlp, text))
 
 
-def best_section(text: str, settings: Optional[Settings] = None) -> Optional[Tuple[str, float]]:
+def best_section(text: str, settings: Settings | None = None) -> Tuple[str, float] | None:
     """The id and score of the page section that best answers ``text``, if good enough."""
     settings = settings or get_settings()
     threshold = (
-        settings.retrieval_threshold
-        if settings.retrieval_threshold is not None
-        else DEFAULT_THRESHOLD
+        settings.retrieval_threshold if settings.retrieval_threshold is not None else DEFAULT_THRESHOLD
     )
     index = _index(str(settings.knowledge_file), str(settings.spacy_model))
     return index.best(text, threshold)

@@ -5,10 +5,10 @@ and skips NLU. Visitors must not be able to trigger intents or set slots that
 way, so leading slashes are removed before the message reaches Rasa; buttons
 carry plain-text payloads that go through NLU like typed text.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Text
 
 from rasa.core.channels.rest import RestInput
 from sanic.request import Request
@@ -16,7 +16,7 @@ from sanic.request import Request
 _LEADING_SLASHES = re.compile(r"^[\s/]+")
 
 
-def neutralise_commands(text: Text) -> Text:
+def neutralise_commands(text: str) -> str:
     """Strip the leading slashes (and the whitespace around them) that would make text a command."""
     if text.lstrip().startswith("/"):
         return _LEADING_SLASHES.sub("", text)
@@ -27,9 +27,9 @@ class RestChannel(RestInput):
     """Rasa's REST channel with command syntax disabled for visitors."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
-    def _extract_message(self, req: Request) -> Text:
+    def _extract_message(self, req: Request) -> str:
         text = super()._extract_message(req)
         return neutralise_commands(text) if isinstance(text, str) else text

@@ -1,11 +1,12 @@
 """The page's knowledge (data/knowledge/page.yml) and BM25 retrieval over its passages."""
+
 from __future__ import annotations
 
 import math
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Sequence, Tuple
 
 import yaml
 
@@ -93,15 +94,13 @@ class BM25Index:
         for tf in self._tfs:
             df.update(tf.keys())
         n = len(documents)
-        self._idf = {
-            term: math.log(1 + (n - freq + 0.5) / (freq + 0.5)) for term, freq in df.items()
-        }
+        self._idf = {term: math.log(1 + (n - freq + 0.5) / (freq + 0.5)) for term, freq in df.items()}
 
     def scores(self, query: str) -> List[Tuple[str, float]]:
         """Every document with its score for ``query``, best first."""
         terms = self._analyzer(query)
         results = []
-        for doc_id, tf, length in zip(self._ids, self._tfs, self._lengths):
+        for doc_id, tf, length in zip(self._ids, self._tfs, self._lengths, strict=True):
             score = 0.0
             for term in terms:
                 freq = tf.get(term, 0)
@@ -113,7 +112,7 @@ class BM25Index:
         results.sort(key=lambda item: item[1], reverse=True)
         return results
 
-    def best(self, query: str, threshold: float) -> Optional[Tuple[str, float]]:
+    def best(self, query: str, threshold: float) -> Tuple[str, float] | None:
         """The best document if its score reaches ``threshold``, else ``None``."""
         ranked = self.scores(query)
         if ranked and ranked[0][1] >= threshold and ranked[0][1] > 0:

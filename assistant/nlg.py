@@ -4,9 +4,10 @@ Configured in endpoints.yml as ``nlg: type: assistant.nlg.SettingsResponseNLG``.
 It runs inside the Rasa server, so every domain response, the safety ones
 included, renders correctly even when the action server is down.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
@@ -21,8 +22,8 @@ class SettingsResponseNLG(TemplatedNaturalLanguageGenerator):
 
     def __init__(
         self,
-        endpoint_config: Optional[EndpointConfig] = None,
-        domain: Optional[Domain] = None,
+        endpoint_config: EndpointConfig | None = None,
+        domain: Domain | None = None,
     ) -> None:
         domain = domain or Domain.empty()
         super().__init__(domain.responses)
@@ -30,11 +31,11 @@ class SettingsResponseNLG(TemplatedNaturalLanguageGenerator):
 
     async def generate(
         self,
-        utter_action: Text,
+        utter_action: str,
         tracker: DialogueStateTracker,
-        output_channel: Text,
+        output_channel: str,
         **kwargs: Any,
-    ) -> Optional[Dict[Text, Any]]:
+    ) -> Dict[str, Any] | None:
         """Render ``utter_action``; settings win over slots, explicit kwargs win over both."""
         values = {**self._values, **kwargs}
         return await super().generate(utter_action, tracker, output_channel, **values)

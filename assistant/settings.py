@@ -1,11 +1,12 @@
 """Settings: one place that reads the environment and ``settings/resources.yml``."""
+
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Mapping, Optional
+from typing import Dict, Mapping
 
 import yaml
 
@@ -30,7 +31,7 @@ class Settings:
     help: Mapping[str, str]
     knowledge_file: Path = DEFAULT_KNOWLEDGE
     spacy_model: Path = DEFAULT_SPACY_MODEL
-    retrieval_threshold: Optional[float] = None
+    retrieval_threshold: float | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def template_vars(self) -> Dict[str, str]:
@@ -56,7 +57,7 @@ def _read_yaml(path: Path) -> dict:
         raise SettingsError(f"cannot read {path}: {exc.strerror}") from exc
 
 
-def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build settings from the environment (``env`` for tests) and the resources file."""
     env = os.environ if env is None else env
     resources_file = Path(env.get("RESOURCES_FILE") or DEFAULT_RESOURCES)
@@ -66,9 +67,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
     regions = help_cfg.get("regions") or {}
     region = (env.get("HELP_REGION") or help_cfg.get("default_region") or "uk").lower()
     if region not in regions:
-        raise SettingsError(
-            f"HELP_REGION={region!r} is not one of {sorted(regions)} in {resources_file}"
-        )
+        raise SettingsError(f"HELP_REGION={region!r} is not one of {sorted(regions)} in {resources_file}")
     return Settings(
         therapist=str(site.get("therapist", "")),
         page_url=(env.get("PAGE_URL") or site.get("page_url") or "").rstrip("/"),
@@ -77,9 +76,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         help={k: str(v) for k, v in regions[region].items()},
         knowledge_file=Path(env.get("KNOWLEDGE_FILE") or DEFAULT_KNOWLEDGE),
         spacy_model=Path(env.get("SPACY_MODEL") or DEFAULT_SPACY_MODEL),
-        retrieval_threshold=(
-            float(env["RETRIEVAL_THRESHOLD"]) if env.get("RETRIEVAL_THRESHOLD") else None
-        ),
+        retrieval_threshold=(float(env["RETRIEVAL_THRESHOLD"]) if env.get("RETRIEVAL_THRESHOLD") else None),
     )
 
 

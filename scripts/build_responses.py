@@ -7,6 +7,7 @@ placeholder that assistant/nlg.py fills from settings at reply time.
 Usage: python scripts/build_responses.py [--check]
   --check  exit 1 if the file on disk differs from what would be generated
 """
+
 from __future__ import annotations
 
 import sys

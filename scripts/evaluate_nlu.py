@@ -15,6 +15,7 @@ accuracy is below --min.
 
 Usage: python scripts/evaluate_nlu.py [--model models/assistant.tar.gz] [--min 0.9]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,9 +59,20 @@ def retrieved_label(text: str) -> str:
     return f"faq/{match[0]}" if match else "page_doesnt_say"
 
 
+def quiet_logging() -> None:
+    """Warnings only: Rasa's debug logs would echo every message parsed."""
+    import logging
+
+    from rasa.utils.log_utils import configure_structlog
+
+    logging.basicConfig(level=logging.WARNING)
+    configure_structlog(logging.WARNING)
+
+
 async def evaluate(model: Path, examples: List[Tuple[str, str]]) -> List[Tuple[str, str, str, str]]:
     from rasa.core.agent import Agent
 
+    quiet_logging()
     agent = Agent.load(str(model))
     results = []
     for text, label in examples:
@@ -88,11 +100,7 @@ def summarise(results: List[Tuple[str, str, str, str]]) -> Dict:
         "basics_accuracy": accuracy(other, 2),
         "basics_n": len(other),
         "per_label": {k: v["correct"] / v["n"] for k, v in sorted(per_label.items())},
-        "errors": [
-            {"expected": g, "predicted": p, "answered": a}
-            for _, g, p, a in results
-            if g != a
-        ],
+        "errors": [{"expected": g, "predicted": p, "answered": a} for _, g, p, a in results if g != a],
     }
 
 

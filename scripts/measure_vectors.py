@@ -4,6 +4,7 @@ Trains two models from config.yml: as it is on the vector-free pipeline
 (var/spacy/en_blank), and with the vectors pipeline (var/spacy/en_vectors) plus
 SpacyFeaturizer. Evaluates both with scripts/evaluate_nlu.py and prints a table.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,14 +43,32 @@ def main() -> int:
         config = variant(vectors)
         started = time.monotonic()
         subprocess.run(
-            [PY, "scripts/train_if_changed.py", "--config", str(config.relative_to(ROOT)),
-             "--out", f"measure_{name}"], cwd=ROOT, check=True,
+            [
+                PY,
+                "scripts/train_if_changed.py",
+                "--config",
+                str(config.relative_to(ROOT)),
+                "--out",
+                f"measure_{name}",
+            ],
+            cwd=ROOT,
+            check=True,
         )
         train_s = time.monotonic() - started
         report = f"reports/nlu_heldout_{name}.json"
         subprocess.run(
-            [PY, "scripts/evaluate_nlu.py", "--model", f"models/measure_{name}.tar.gz",
-             "--min", "0", "--report", report], cwd=ROOT, check=True,
+            [
+                PY,
+                "scripts/evaluate_nlu.py",
+                "--model",
+                f"models/measure_{name}.tar.gz",
+                "--min",
+                "0",
+                "--report",
+                report,
+            ],
+            cwd=ROOT,
+            check=True,
         )
         summary = json.loads((ROOT / report).read_text())
         rows.append((name, summary["section_accuracy"], summary["basics_accuracy"], train_s))

@@ -7,11 +7,16 @@ export PYTHONPATH=${PYTHONPATH:-$PWD}
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-3}
 export RASA_TELEMETRY_ENABLED=false
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
+export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore}
 PY=.venv/bin/python
 RASA=.venv/bin/rasa
 PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider -W ignore::DeprecationWarning)
 
 step() { printf '\n== %s\n' "$*"; }
+
+step "lint: ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 
 step "unit tests: actions, knowledge, settings, channel, NLU components (no network)"
 "${PYTEST[@]}" tests/unit -q
@@ -20,7 +25,7 @@ step "rasa data validate --fail-on-warnings"
 $RASA data validate --fail-on-warnings --quiet
 
 step "conversation tests: rasa test core --fail-on-prediction-errors"
-$RASA test core --stories tests/test_stories.yml --model models/assistant.tar.gz \
+$RASA test core --e2e --stories tests/test_stories.yml --model models/assistant.tar.gz \
   --fail-on-prediction-errors --out results/core --quiet
 
 step "held-out NLU evaluation (fails below 90% correct section)"

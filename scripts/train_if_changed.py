@@ -6,6 +6,7 @@ in models/.fingerprint; a matching fingerprint and an existing model skip traini
 
 Usage: python scripts/train_if_changed.py [--config FILE] [--out NAME] [--force]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,9 +51,18 @@ def main(argv: list[str]) -> int:
 
     started = time.monotonic()
     command = [
-        str(ROOT / ".venv" / "bin" / "rasa"), "train",
-        "--config", str(config), "--domain", "domain.yml", "--data", "data",
-        "--out", "models", "--fixed-model-name", args.out,
+        str(ROOT / ".venv" / "bin" / "rasa"),
+        "train",
+        "--config",
+        str(config),
+        "--domain",
+        "domain.yml",
+        "--data",
+        "data",
+        "--out",
+        "models",
+        "--fixed-model-name",
+        args.out,
     ]
     result = subprocess.run(command, cwd=ROOT)
     if result.returncode != 0:

@@ -1,8 +1,9 @@
 """Shared fixtures: a dispatcher, a tracker factory, the project's domain and data."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List
 
 import pytest
 import yaml
@@ -22,8 +23,8 @@ def tracker_factory() -> Callable[..., Tracker]:
     def make(
         text: str = "",
         intent: str = "nlu_fallback",
-        events: Optional[List[Dict[str, Any]]] = None,
-        slots: Optional[Dict[str, Any]] = None,
+        events: List[Dict[str, Any]] | None = None,
+        slots: Dict[str, Any] | None = None,
     ) -> Tracker:
         latest = {"text": text, "intent": {"name": intent, "confidence": 0.4}}
         events = list(events or []) + [{"event": "user", "text": text, "parse_data": latest}]
@@ -61,6 +62,6 @@ def nlu_examples(path: Path) -> Dict[str, List[str]]:
     for block in data.get("nlu") or []:
         if "intent" not in block:
             continue
-        lines = [l.strip()[2:].strip() for l in block["examples"].splitlines() if l.strip().startswith("- ")]
+        lines = [x.strip()[2:].strip() for x in block["examples"].splitlines() if x.strip().startswith("- ")]
         out.setdefault(block["intent"], []).extend(lines)
     return out

@@ -6,9 +6,10 @@ below ``threshold``, the intent becomes ``nlu_fallback``; the rule for that runs
 ``action_answer_from_page`` (BM25 over the page), which answers only above its
 own measured threshold and otherwise says honestly that the page doesn't say.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -20,7 +21,7 @@ from rasa.shared.nlu.training_data.message import Message
 FALLBACK_INTENT = "nlu_fallback"
 
 
-def selector_confidence(message: Message, retrieval_intent: Text) -> Optional[float]:
+def selector_confidence(message: Message, retrieval_intent: str) -> float | None:
     """Confidence of the selected answer for ``retrieval_intent``, if the selector ran."""
     selector = message.get("response_selector") or {}
     for key in (retrieval_intent, "default"):
@@ -30,28 +31,26 @@ def selector_confidence(message: Message, retrieval_intent: Text) -> Optional[fl
     return None
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RetrievalConfidenceGate(GraphComponent):
     """Downgrade low-confidence retrieval answers to ``nlu_fallback``."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {"threshold": 0.5, "retrieval_intents": ["faq", "not_on_page"]}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         self._threshold = float(config["threshold"])
         self._intents = set(config["retrieval_intents"])
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "RetrievalConfidenceGate":
+    ) -> RetrievalConfidenceGate:
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -1,4 +1,5 @@
 """Start the real servers (scripts/serve.sh) on spare ports for the end-to-end tests."""
+
 from __future__ import annotations
 
 import os
@@ -27,7 +28,11 @@ def server() -> Iterator[str]:
     proc = subprocess.run(
         ["scripts/serve.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=400
     )
-    pids = [int(line.split("=")[1]) for line in proc.stdout.splitlines() if line.endswith("_pid=") is False and "_pid=" in line]
+    pids = [
+        int(line.split("=")[1])
+        for line in proc.stdout.splitlines()
+        if line.endswith("_pid=") is False and "_pid=" in line
+    ]
     try:
         assert proc.returncode == 0, f"servers did not start: {proc.stderr}"
         yield f"http://127.0.0.1:{RASA_PORT}"

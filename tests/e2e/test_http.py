@@ -1,4 +1,5 @@
 """End to end over HTTP: real questions to the running assistant (REST channel)."""
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,11 @@ def test_first_turn_says_what_the_assistant_is(chat) -> None:
     assert "automated assistant" in body and "18" in body and "not an emergency service" in body
     assert "Tim Norton" in body and "999" in body  # placeholders filled from settings
     assert "{" not in body
-    assert [b["title"] for b in reply[-1]["buttons"]] == ["Show me the topics", "Get in touch", "Get help now"]
+    assert [b["title"] for b in reply[-1]["buttons"]] == [
+        "Show me the topics",
+        "Get in touch",
+        "Get help now",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -22,7 +27,11 @@ def test_first_turn_says_what_the_assistant_is(chat) -> None:
     [
         ("what exactly is compulsive interactive online sexual behaviour", "#understanding", "OnlyFans"),
         ("how is sexting different from porn", "#understanding", "real person"),
-        ("my wife chats to men on apps every night, is that emotional cheating?", "#understanding", "infidelity"),
+        (
+            "my wife chats to men on apps every night, is that emotional cheating?",
+            "#understanding",
+            "infidelity",
+        ),
         ("what does dopamine have to do with it", "#neuroscience", "dopamine"),
         ("what kinds of therapy does Tim use", "#neuroscience", "CBT"),
         ("what does therapy focus on", "#focus", "five areas"),
@@ -52,9 +61,9 @@ def test_what_the_page_does_not_say_is_not_invented(chat, question, expected) ->
 
 
 def test_off_topic_twice_then_the_menu_and_contact_route(chat) -> None:
-    first = texts(chat("zxqv plomb trimble"))
+    first = texts(chat("hmm"))
     assert "couldn't find that on the page" in first
-    second = chat("wubba grontle fesk")
+    second = chat("purple monkey dishwasher")
     assert "still not managing" in texts(second)
     titles = [b["title"] for b in second[-1]["buttons"]]
     assert "Get in touch" in titles and "Show me the topics" in titles

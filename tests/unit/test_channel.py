@@ -1,4 +1,5 @@
 """Typed /commands must not reach Rasa as commands."""
+
 from __future__ import annotations
 
 import pytest

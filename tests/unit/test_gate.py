@@ -1,4 +1,5 @@
 """The retrieval confidence gate turns unsure page answers into fallbacks."""
+
 from __future__ import annotations
 
 from rasa.shared.nlu.training_data.message import Message
@@ -11,7 +12,11 @@ def message(intent: str, selector_confidence: float | None) -> Message:
     if selector_confidence is not None:
         msg.set(
             "response_selector",
-            {"default": {"response": {"confidence": selector_confidence, "intent_response_key": f"{intent}/x"}}},
+            {
+                "default": {
+                    "response": {"confidence": selector_confidence, "intent_response_key": f"{intent}/x"}
+                }
+            },
         )
     return msg
 

@@ -1,4 +1,5 @@
 """The page knowledge: complete, faithful, in the project's own words, and in sync."""
+
 from __future__ import annotations
 
 import re
@@ -11,12 +12,24 @@ from assistant.knowledge import load_knowledge
 from assistant.settings import DEFAULT_KNOWLEDGE
 from tests.conftest import ROOT, all_responses, nlu_examples
 
-PAGE = (ROOT.parent / "shared" / "reference" / "therapist-page.txt")
+PAGE = ROOT.parent / "shared" / "reference" / "therapist-page.txt"
 KNOWLEDGE = load_knowledge(DEFAULT_KNOWLEDGE)
 EXPECTED_SECTIONS = {
-    "overview", "vs_pornography", "relationships", "not_moral_failure", "neuroscience",
-    "approaches", "focus_areas", "focus_dopamine", "focus_attachment", "focus_somatic",
-    "focus_relational", "focus_lifestyle", "not_addiction", "erotic_integrity", "process",
+    "overview",
+    "vs_pornography",
+    "relationships",
+    "not_moral_failure",
+    "neuroscience",
+    "approaches",
+    "focus_areas",
+    "focus_dopamine",
+    "focus_attachment",
+    "focus_somatic",
+    "focus_relational",
+    "focus_lifestyle",
+    "not_addiction",
+    "erotic_integrity",
+    "process",
     "related_pages",
 }
 
@@ -54,7 +67,11 @@ def test_answer_copies_no_sentence_of_the_page(section) -> None:
     page = words(strip_names(PAGE.read_text(encoding="utf-8")))
     page_grams = {tuple(page[i : i + 7]) for i in range(len(page) - 6)}
     answer = words(strip_names(section.answer))
-    copied = [" ".join(answer[i : i + 7]) for i in range(len(answer) - 6) if tuple(answer[i : i + 7]) in page_grams and "name" not in answer[i : i + 7]]
+    copied = [
+        " ".join(answer[i : i + 7])
+        for i in range(len(answer) - 6)
+        if tuple(answer[i : i + 7]) in page_grams and "name" not in answer[i : i + 7]
+    ]
     assert not copied, copied
 
 
@@ -87,7 +104,10 @@ def test_every_section_and_gap_has_a_response() -> None:
         assert "page doesn't" in text  # says plainly that the page doesn't say
 
 
-TRAIN = {**nlu_examples(ROOT / "data" / "nlu" / "faq.yml"), **nlu_examples(ROOT / "data" / "nlu" / "basics.yml")}
+TRAIN = {
+    **nlu_examples(ROOT / "data" / "nlu" / "faq.yml"),
+    **nlu_examples(ROOT / "data" / "nlu" / "basics.yml"),
+}
 HELDOUT = nlu_examples(ROOT / "tests" / "nlu" / "heldout.yml")
 
 
@@ -112,3 +132,19 @@ def test_next_question_buttons_are_trained_for_their_section() -> None:
     trained = {normalise(t) for label, ex in TRAIN.items() if label.startswith("faq/") for t in ex}
     for section in KNOWLEDGE.sections:
         assert normalise(section.next_question) in trained, section.next_question
+
+
+def test_every_response_is_short() -> None:
+    """At most about 120 words, not counting link targets."""
+    for name, variants in all_responses().items():
+        for variant in variants:
+            text = re.sub(r"\]\([^)]*\)", "]", variant.get("text", ""))
+            assert len(text.split()) <= 120, name
+
+
+def test_every_page_answer_ends_with_a_next_step() -> None:
+    for name, variants in all_responses().items():
+        if name.startswith("utter_faq/"):
+            titles = [b["title"] for b in variants[0]["buttons"]]
+            assert "Get in touch" in titles and "Show me the topics" in titles
+            assert variants[0]["text"].rstrip().endswith("get in touch with {therapist}.")

@@ -1,4 +1,5 @@
 """action_answer_from_page: answer above the threshold, else say so; never three fallbacks in a row."""
+
 from __future__ import annotations
 
 import asyncio
@@ -51,10 +52,14 @@ def test_empty_text_is_not_searched(dispatcher, tracker_factory) -> None:
 
 def test_consecutive_fallbacks_counts_only_the_latest_run() -> None:
     events = [
-        user(), bot("utter_page_doesnt_say"),
-        user(), bot("utter_greet"),
-        user(), bot("utter_page_doesnt_say"),
-        user(), bot("utter_fallback_menu"),
+        user(),
+        bot("utter_page_doesnt_say"),
+        user(),
+        bot("utter_greet"),
+        user(),
+        bot("utter_page_doesnt_say"),
+        user(),
+        bot("utter_fallback_menu"),
         user(),
     ]
     assert consecutive_fallbacks(events) == 2

@@ -1,4 +1,5 @@
 """BM25 retrieval over the page passages."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,7 +13,9 @@ def simple(text: str) -> list[str]:
 
 
 def test_bm25_ranks_the_document_with_the_rare_term_first() -> None:
-    index = BM25Index([("a", "apps and chat and apps"), ("b", "sleep and exercise"), ("c", "chat rooms")], simple)
+    index = BM25Index(
+        [("a", "apps and chat and apps"), ("b", "sleep and exercise"), ("c", "chat rooms")], simple
+    )
     ranked = index.scores("sleep")
     assert ranked[0][0] == "b" and ranked[0][1] > 0
     assert index.scores("unrelated")[0][1] == 0

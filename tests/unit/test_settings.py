@@ -1,4 +1,5 @@
 """Settings: regions, environment overrides, and every placeholder resolvable."""
+
 from __future__ import annotations
 
 import re
@@ -30,7 +31,9 @@ def test_unknown_region_is_refused() -> None:
 
 
 def test_links_come_from_the_environment() -> None:
-    settings = load_settings({"PAGE_URL": "https://example.org/page/", "CONTACT_URL": "https://example.org/contact"})
+    settings = load_settings(
+        {"PAGE_URL": "https://example.org/page/", "CONTACT_URL": "https://example.org/contact"}
+    )
     values = settings.template_vars()
     assert values["page_url"] == "https://example.org/page"
     assert values["contact_link"] == "[the contact page](https://example.org/contact)"
@@ -45,7 +48,9 @@ def test_every_placeholder_in_every_response_is_filled(region: str) -> None:
     values = load_settings({"HELP_REGION": region}).template_vars()
     for name, variants in all_responses().items():
         for variant in variants:
-            texts = [variant.get("text", "")] + [b["title"] + b["payload"] for b in variant.get("buttons", [])]
+            texts = [variant.get("text", "")] + [
+                b["title"] + b["payload"] for b in variant.get("buttons", [])
+            ]
             for text in texts:
                 missing = set(PLACEHOLDER.findall(text)) - set(values)
                 assert not missing, f"{name}: {missing}"
