@@ -9,7 +9,11 @@ stop() {
   if ((${#pids[@]})); then
     echo; echo "stopping..."
     kill "${pids[@]}" 2>/dev/null
-    wait "${pids[@]}" 2>/dev/null
+    for _ in $(seq 1 20); do
+      kill -0 "${pids[@]}" 2>/dev/null || break
+      sleep 0.5
+    done
+    kill -9 "${pids[@]}" 2>/dev/null
   fi
   exit 0
 }
@@ -37,6 +41,8 @@ The assistant is running.
 Press Ctrl-C to stop.
 MSG
 
-# Exit (and stop the other) as soon as either process ends.
-wait -n "${pids[@]}"
+# Stop the other as soon as either process ends (they are not this shell's children).
+while kill -0 "${pids[0]}" 2>/dev/null && kill -0 "${pids[1]}" 2>/dev/null; do
+  sleep 1
+done
 echo "a server stopped unexpectedly; see ${LOG_DIR:-var/log}/" >&2

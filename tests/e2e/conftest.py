@@ -15,6 +15,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 RASA_PORT = int(os.environ.get("E2E_RASA_PORT", "5105"))
 ACTIONS_PORT = int(os.environ.get("E2E_ACTIONS_PORT", "5155"))
+LOG_DIR = ROOT / "var" / "log" / "e2e"
 
 
 @pytest.fixture(scope="session")
@@ -23,7 +24,7 @@ def server() -> Iterator[str]:
         **os.environ,
         "RASA_PORT": str(RASA_PORT),
         "ACTIONS_PORT": str(ACTIONS_PORT),
-        "LOG_DIR": str(ROOT / "var" / "log" / "e2e"),
+        "LOG_DIR": str(LOG_DIR),
     }
     proc = subprocess.run(
         ["scripts/serve.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=400

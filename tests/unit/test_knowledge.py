@@ -101,7 +101,7 @@ def test_every_section_and_gap_has_a_response() -> None:
         assert "From the page: [" in text and f"#{section.anchor})" in text
     for gap in KNOWLEDGE.not_on_page:
         text = responses[f"utter_not_on_page/{gap}"][0]["text"]
-        assert "page doesn't" in text  # says plainly that the page doesn't say
+        assert "page" in text and "doesn't" in text  # says plainly that the page doesn't say
 
 
 TRAIN = {
