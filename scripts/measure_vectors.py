@@ -24,6 +24,8 @@ def variant(vectors: bool) -> Path:
     config = yaml.load((ROOT / "config.yml").read_text())
     pipeline = []
     for component in config["pipeline"]:
+        if component["name"] == "SpacyFeaturizer":
+            continue
         pipeline.append(component)
         if component["name"] == "SpacyNLP":
             component["model"] = "var/spacy/en_vectors" if vectors else "var/spacy/en_blank"

@@ -18,6 +18,9 @@ ACTIONS_PORT = int(os.environ.get("E2E_ACTIONS_PORT", "5155"))
 LOG_DIR = ROOT / "var" / "log" / "e2e"
 
 
+SERVER_PIDS: Dict[str, int] = {}
+
+
 @pytest.fixture(scope="session")
 def server() -> Iterator[str]:
     env = {

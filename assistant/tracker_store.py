@@ -1,0 +1,43 @@
+"""SQL tracker store that never writes the words of a child-protection disclosure.
+
+Configured in endpoints.yml (``tracker_store: type:
+assistant.tracker_store.RedactingSQLTrackerStore``). A visitor message routed to
+``safety_child_content`` is stored with its text, entities and classifier output
+removed; only the fact that the route was taken remains, so the conversation
+still flows (the rules see the intent) but nothing from that message is kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+REDACTED_INTENTS = {"safety_child_content"}
+REDACTED_TEXT = ""
+
+
+def redact(event: Event) -> Event:
+    """A copy of ``event`` with nothing of what the visitor wrote, if it must not be kept."""
+    if not isinstance(event, UserUttered) or event.intent_name not in REDACTED_INTENTS:
+        return event
+    intent = {"name": event.intent_name, "confidence": 1.0}
+    return UserUttered(
+        text=REDACTED_TEXT,
+        intent=intent,
+        entities=[],
+        parse_data={"intent": intent, "entities": [], "text": REDACTED_TEXT},
+        timestamp=event.timestamp,
+        input_channel=event.input_channel,
+        metadata={},
+    )
+
+
+class RedactingSQLTrackerStore(SQLTrackerStore):
+    """Rasa's SQL tracker store with child-protection disclosures redacted before they are written."""
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        for event in super()._additional_events(session, tracker):
+            yield redact(event)

@@ -1,0 +1,100 @@
+"""The deterministic safety layer: slang, misspellings and indirect phrasing fire; idioms and other numbers don't."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.language import load_pipeline
+from assistant.safety.detector import SafetyDetector, normalise
+from assistant.settings import get_settings
+
+
+@pytest.fixture(scope="module")
+def detector() -> SafetyDetector:
+    return SafetyDetector(load_pipeline(str(get_settings().spacy_model)))
+
+
+def route(detector: SafetyDetector, text: str) -> str:
+    found = detector.detect(text)
+    return found.route if found else "none"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("kms", "crisis"),
+        ("i wanna unalive myself", "crisis"),
+        ("i want 2 die", "crisis"),
+        ("everyone would be better off without me", "crisis"),
+        ("I want to kil myself", "crisis"),
+        ("thinking about sucide a lot", "crisis"),
+        ("how many paracetamol would it take", "crisis"),
+        ("I've started self-harming again", "crisis"),
+        ("I'm 15", "under_18"),
+        ("im 16 and on onlyfans", "under_18"),
+        ("I'm only fourteen", "under_18"),
+        ("I'm in year 10", "under_18"),
+        ("i am underage", "under_18"),
+        ("the girl I was sexting said she's 15", "child_content"),
+        ("someone sent me pictures of children", "child_content"),
+        ("I'm worried I'm attracted to kids", "child_content"),
+        ("someone is blackmailing me with my nudes", "sextortion"),
+        ("they'll send my video to my family unless I pay", "sextortion"),
+        ("my husband hits me", "abuse"),
+        ("my boyfriend forces me to film things for onlyfans", "abuse"),
+        ("I'm scared of my partner", "abuse"),
+    ],
+)
+def test_disclosures_are_routed(detector, text: str, expected: str) -> None:
+    assert route(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I could kill for a coffee",
+        "this is killing my relationship",
+        "I'm dying to know",
+        "I'm done with these apps",
+        "16 tabs open",
+        "14 years on Tinder",
+        "my son is 15",
+        "I'm 45 and hooked on cam sites",
+        "I'm 18",
+        "I'm 15 years into my marriage",
+        "that joke killed me",
+        "what is sextortion?",
+        "is sexting cheating",
+        "my daughter is 16 and I worry about her phone",
+        "I spend 13 hours a week on OnlyFans",
+        "I'm thinking of ending it with my girlfriend",
+    ],
+)
+def test_look_alikes_do_not_fire(detector, text: str) -> None:
+    assert route(detector, text) == "none"
+
+
+def test_invisible_characters_do_not_hide_a_disclosure(detector) -> None:
+    assert route(detector, "I\u200bwant to die") == "crisis"
+    assert route(detector, "i want to ki\u200bll myself") == "crisis"
+
+
+def test_crisis_outranks_other_routes(detector) -> None:
+    assert route(detector, "I'm 15 and I want to kill myself") == "crisis"
+
+
+def test_first_person_minor_outranks_child_content(detector) -> None:
+    assert route(detector, "I'm 15 and I keep sexting people") == "under_18"
+
+
+@pytest.mark.parametrize(
+    "raw, normalised",
+    [
+        ("I WANT 2 DIEEEE", "i want to diee"),
+        ("kms", "kill myself"),
+        ("I'm 15yo", "i am 15 years old"),
+        ("self - harming", "selfharm"),
+    ],
+)
+def test_normalisation(raw: str, normalised: str) -> None:
+    assert normalise(raw) == normalised
