@@ -2,10 +2,15 @@
 
 Runs last in the NLU pipeline. It passes every message through
 ``assistant.safety.detector.SafetyDetector`` (spaCy Matcher/PhraseMatcher
-patterns on lower-cased lemmas). When a route is found, the intent becomes
-``safety_<route>`` with confidence 1.0, whatever the classifier predicted, so
-either layer (the trained safety intents or these patterns) routes the turn.
-When both fire on different routes, the higher-priority route wins.
+patterns on lower-cased lemmas) and combines it with the trained safety intents:
+
+- the patterns fire: the intent becomes ``safety_<route>`` (confidence 1.0),
+  whatever the classifier said, except that a confident classifier ``crisis``
+  is kept, crisis being the most urgent route;
+- only the classifier fires: its safety intent routes the turn when its
+  confidence reaches ``classifier_threshold``; below that it is not trusted on
+  its own and the next best non-safety intent is used instead (or
+  ``nlu_fallback`` when that is too unsure).
 """
 
 from __future__ import annotations
@@ -42,10 +47,12 @@ class SafetyOverride(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"model": "var/spacy/en_pipeline"}
+        return {"model": "var/spacy/en_pipeline", "classifier_threshold": 0.9, "fallback_threshold": 0.4}
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self._model = str(config["model"])
+        self._classifier_threshold = float(config["classifier_threshold"])
+        self._fallback_threshold = float(config["fallback_threshold"])
         self._detector: SafetyDetector | None = None
 
     @classmethod
@@ -68,17 +75,39 @@ class SafetyOverride(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             detection = self.detector.detect(text) if text.strip() else None
-            if detection is None:
-                continue
-            predicted = route_of((message.get(INTENT) or {}).get(INTENT_NAME_KEY))
-            if predicted is not None and ROUTES.index(predicted) <= ROUTES.index(detection.route):
-                continue  # the classifier already chose this route or a more urgent one
-            intent = {INTENT_NAME_KEY: f"safety_{detection.route}", PREDICTED_CONFIDENCE_KEY: 1.0}
-            ranking = [intent] + [
-                r
-                for r in message.get(INTENT_RANKING_KEY) or []
-                if r.get(INTENT_NAME_KEY) != intent[INTENT_NAME_KEY]
-            ]
-            message.set(INTENT, intent, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            classifier = self._classifier_route(message)
+            if detection is not None:
+                route = "crisis" if classifier == "crisis" else detection.route
+                self._set(message, {INTENT_NAME_KEY: f"safety_{route}", PREDICTED_CONFIDENCE_KEY: 1.0})
+            elif classifier is None and route_of((message.get(INTENT) or {}).get(INTENT_NAME_KEY)):
+                self._set(message, self._best_other_intent(message))
         return messages
+
+    def _classifier_route(self, message: Message) -> str | None:
+        """The classifier's top safety route, if it is confident enough to route on its own."""
+        for ranked in message.get(INTENT_RANKING_KEY) or []:
+            route = route_of(ranked.get(INTENT_NAME_KEY))
+            if route is not None:
+                confident = float(ranked.get(PREDICTED_CONFIDENCE_KEY) or 0) >= self._classifier_threshold
+                return route if confident else None
+        return None
+
+    def _best_other_intent(self, message: Message) -> Dict[str, Any]:
+        """The best intent that is not a safety route, or ``nlu_fallback`` if it is too unsure."""
+        for ranked in message.get(INTENT_RANKING_KEY) or []:
+            name = ranked.get(INTENT_NAME_KEY)
+            if route_of(name) is None and name != "nlu_fallback":
+                if float(ranked.get(PREDICTED_CONFIDENCE_KEY) or 0) >= self._fallback_threshold:
+                    return dict(ranked)
+                break
+        return {INTENT_NAME_KEY: "nlu_fallback", PREDICTED_CONFIDENCE_KEY: self._fallback_threshold}
+
+    @staticmethod
+    def _set(message: Message, intent: Dict[str, Any]) -> None:
+        ranking = [intent] + [
+            r
+            for r in message.get(INTENT_RANKING_KEY) or []
+            if r.get(INTENT_NAME_KEY) != intent[INTENT_NAME_KEY]
+        ]
+        message.set(INTENT, intent, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

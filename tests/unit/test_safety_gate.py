@@ -1,0 +1,57 @@
+"""The safety override combines the patterns with the trained safety intents."""
+
+from __future__ import annotations
+
+from typing import List, Tuple
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from assistant.nlu.safety_gate import SafetyOverride
+from assistant.settings import get_settings
+
+
+@pytest.fixture(scope="module")
+def gate() -> SafetyOverride:
+    return SafetyOverride(
+        {"model": str(get_settings().spacy_model), "classifier_threshold": 0.9, "fallback_threshold": 0.4}
+    )
+
+
+def parsed(text: str, ranking: List[Tuple[str, float]]) -> Message:
+    ranked = [{"name": n, "confidence": c} for n, c in ranking]
+    return Message(data={"text": text, "intent": ranked[0], "intent_ranking": ranked})
+
+
+def intent_after(gate: SafetyOverride, text: str, ranking: List[Tuple[str, float]]) -> str:
+    (message,) = gate.process([parsed(text, ranking)])
+    return message.get("intent")["name"]
+
+
+def test_patterns_override_any_prediction(gate) -> None:
+    assert intent_after(gate, "kms", [("greet", 0.99), ("faq", 0.01)]) == "safety_crisis"
+
+
+def test_patterns_override_a_less_urgent_classifier_route(gate) -> None:
+    text = "someone sent me pictures of children"
+    assert intent_after(gate, text, [("safety_under_18", 0.95), ("faq", 0.05)]) == "safety_child_content"
+
+
+def test_a_confident_classifier_crisis_wins_over_the_patterns(gate) -> None:
+    text = "my husband hits me and I don't want to be here any more"
+    assert intent_after(gate, text, [("safety_crisis", 0.97), ("safety_abuse", 0.03)]) == "safety_crisis"
+
+
+def test_a_confident_classifier_routes_alone(gate) -> None:
+    text = "there is no light left for me"
+    assert intent_after(gate, text, [("safety_crisis", 0.95), ("faq", 0.05)]) == "safety_crisis"
+
+
+def test_an_unsure_classifier_alone_does_not_route(gate) -> None:
+    text = "I could kill for a coffee"
+    assert intent_after(gate, text, [("safety_crisis", 0.6), ("out_of_scope", 0.35)]) == "nlu_fallback"
+    assert intent_after(gate, text, [("safety_crisis", 0.5), ("out_of_scope", 0.45)]) == "out_of_scope"
+
+
+def test_other_intents_pass_through(gate) -> None:
+    assert intent_after(gate, "what is this about", [("faq", 0.99)]) == "faq"
