@@ -20,8 +20,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help install spacy responses validate train run test test-unit test-stories \
-        test-nlu test-e2e measure-vectors clean
+.PHONY: help install spacy responses validate train run test latency measure-vectors clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -53,8 +52,7 @@ responses: $(VENV)/.installed ## Regenerate data/responses/faq.yml from data/kno
 	@$(PY) scripts/build_responses.py
 
 validate: install spacy responses ## rasa data validate --fail-on-warnings
-	$(RASA) data validate --fail-on-warnings --debug 2>&1 | grep -E "^(Traceback|.*(WARNING|ERROR|UserWarning)).*" ; \
-	  $(RASA) data validate --fail-on-warnings --quiet
+	$(RASA) data validate --fail-on-warnings
 
 train: install spacy responses ## Train, only if data/config/domain changed since the last model
 	$(PY) scripts/train_if_changed.py
@@ -64,6 +62,9 @@ run: train ## Set up, train if needed, and serve the assistant (Ctrl-C stops eve
 
 test: train ## Set up, then run every test
 	@scripts/test.sh
+
+latency: ## Median and p95 reply time of 100 sequential questions (needs `make run` in another shell)
+	$(PY) scripts/latency.py -n 100
 
 measure-vectors: install responses $(SPACY_DIR)/en_blank/meta.json $(SPACY_DIR)/en_vectors/meta.json ## Held-out accuracy with and without word vectors
 	$(PY) scripts/measure_vectors.py

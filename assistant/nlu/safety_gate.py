@@ -5,12 +5,13 @@ Runs last in the NLU pipeline. It passes every message through
 patterns on lower-cased lemmas) and combines it with the trained safety intents:
 
 - the patterns fire: the intent becomes ``safety_<route>`` (confidence 1.0),
-  whatever the classifier said, except that a confident classifier ``crisis``
-  is kept, crisis being the most urgent route;
+  whatever the classifier said (the patterns rank routes by urgency themselves);
 - only the classifier fires: its safety intent routes the turn when its
-  confidence reaches ``classifier_threshold``; below that it is not trusted on
-  its own and the next best non-safety intent is used instead (or
-  ``nlu_fallback`` when that is too unsure).
+  confidence reaches the route's threshold (``crisis_threshold`` for crisis,
+  lower because a missed crisis costs most; ``classifier_threshold`` for the
+  rest) and the words are not an everyday idiom ("I'm dying to know", "my
+  battery died") or a bare "what is ...?" question. Otherwise the next best
+  non-safety intent is used (or ``nlu_fallback`` when that is too unsure).
 """
 
 from __future__ import annotations
@@ -47,10 +48,16 @@ class SafetyOverride(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"model": "var/spacy/en_pipeline", "classifier_threshold": 0.9, "fallback_threshold": 0.4}
+        return {
+            "model": "var/spacy/en_pipeline",
+            "crisis_threshold": 0.8,
+            "classifier_threshold": 0.9,
+            "fallback_threshold": 0.4,
+        }
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self._model = str(config["model"])
+        self._crisis_threshold = float(config["crisis_threshold"])
         self._classifier_threshold = float(config["classifier_threshold"])
         self._fallback_threshold = float(config["fallback_threshold"])
         self._detector: SafetyDetector | None = None
@@ -75,11 +82,17 @@ class SafetyOverride(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             detection = self.detector.detect(text) if text.strip() else None
-            classifier = self._classifier_route(message)
             if detection is not None:
-                route = "crisis" if classifier == "crisis" else detection.route
-                self._set(message, {INTENT_NAME_KEY: f"safety_{route}", PREDICTED_CONFIDENCE_KEY: 1.0})
-            elif classifier is None and route_of((message.get(INTENT) or {}).get(INTENT_NAME_KEY)):
+                self._set(
+                    message, {INTENT_NAME_KEY: f"safety_{detection.route}", PREDICTED_CONFIDENCE_KEY: 1.0}
+                )
+                continue
+            classifier = self._classifier_route(message)
+            if classifier is not None and self.detector.explains_away(text):
+                classifier = None
+            if classifier is not None:
+                self._set(message, {INTENT_NAME_KEY: f"safety_{classifier}", PREDICTED_CONFIDENCE_KEY: 1.0})
+            elif route_of((message.get(INTENT) or {}).get(INTENT_NAME_KEY)):
                 self._set(message, self._best_other_intent(message))
         return messages
 
@@ -88,7 +101,8 @@ class SafetyOverride(GraphComponent):
         for ranked in message.get(INTENT_RANKING_KEY) or []:
             route = route_of(ranked.get(INTENT_NAME_KEY))
             if route is not None:
-                confident = float(ranked.get(PREDICTED_CONFIDENCE_KEY) or 0) >= self._classifier_threshold
+                threshold = self._crisis_threshold if route == "crisis" else self._classifier_threshold
+                confident = float(ranked.get(PREDICTED_CONFIDENCE_KEY) or 0) >= threshold
                 return route if confident else None
         return None
 

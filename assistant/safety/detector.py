@@ -406,6 +406,54 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
     },
 }
 
+# Everyday idioms that use the same words. They never cancel a pattern match
+# above; they stop the *classifier alone* from routing "I'm dying to know" or
+# "my battery died" to a safety response.
+IDIOMS: Dict[str, List[dict]] = {
+    "dying-to": [_w("dying", "die", "died"), _w("to", "for", "of", "laughing", "laugh", "inside")],
+    "thing-died": [
+        _w(
+            "battery",
+            "phone",
+            "laptop",
+            "car",
+            "plant",
+            "signal",
+            "wifi",
+            "chat",
+            "conversation",
+            "app",
+            "mood",
+        ),
+        _ANY,
+        _w("die", "died", "dead", "dying"),
+    ],
+    "would-die-if": [_w("would", "will", "'d", "gonna"), _w("die", "kill"), _w("if", "of", "me", "when")],
+    "kill-it": [_w("kill", "killed", "killing"), _w("it", "time")],
+    "killing-thing": [
+        _w("killing", "killed"),
+        _w("my"),
+        _w(
+            "sleep",
+            "battery",
+            "vibe",
+            "mood",
+            "relationship",
+            "marriage",
+            "productivity",
+            "focus",
+            "evenings",
+        ),
+    ],
+    "abuse-thing": [
+        _w("abuse", "abusing", "abused"),
+        _w("my", "the", "his", "her", "their"),
+        _ANY,
+        _w("data", "allowance", "position", "power", "trust", "privilege", "card", "time", "body", "liver"),
+    ],
+    "substance-abuse": [_w("substance", "alcohol", "drug", "drugs", "steroid", "prescription"), _w("abuse")],
+}
+
 # Co-occurrence rules (single-lemma PhraseMatcher concepts that must all appear).
 CONCEPTS: Dict[str, Sequence[str]] = {
     "distribute": (
@@ -571,6 +619,9 @@ class SafetyDetector:
         for route, rules in PATTERNS.items():
             for name, pattern in rules.items():
                 self._matcher.add(f"{route}:{name}", [self._with_lemmas(pattern)])
+        self._idioms = Matcher(nlp.vocab)
+        for name, pattern in IDIOMS.items():
+            self._idioms.add(name, [pattern])
         self._concepts = PhraseMatcher(nlp.vocab, attr="LEMMA")
         for concept, words in CONCEPTS.items():
             self._concepts.add(concept, [nlp(word) for word in words])
@@ -593,6 +644,15 @@ class SafetyDetector:
         detections = [self._detect_normalised(variant) for variant in sorted(variants)]
         found = [d for d in detections if d is not None]
         return min(found, key=lambda d: ROUTES.index(d.route)) if found else None
+
+    def explains_away(self, text: str) -> bool:
+        """True when the message uses a risky word in an everyday idiom, or only asks what a term means."""
+        doc = self._nlp(normalise(text))
+        if self._idioms(doc):
+            return True
+        words = [t.lower_ for t in doc]
+        asking = words[:2] in (["what", "is"], ["what", "are"], ["what", "does"]) or words[:1] == ["define"]
+        return asking and not set(words) & (_PERSONAL - {"you", "your"})
 
     def _detect_normalised(self, text: str) -> Detection | None:
         doc = self._nlp(text)

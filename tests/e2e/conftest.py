@@ -32,11 +32,11 @@ def server() -> Iterator[str]:
     proc = subprocess.run(
         ["scripts/serve.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=400
     )
-    pids = [
-        int(line.split("=")[1])
-        for line in proc.stdout.splitlines()
-        if line.endswith("_pid=") is False and "_pid=" in line
-    ]
+    for line in proc.stdout.splitlines():
+        if "_pid=" in line:
+            name, pid = line.split("=", 1)
+            SERVER_PIDS[name] = int(pid)
+    pids = list(SERVER_PIDS.values())
     try:
         assert proc.returncode == 0, f"servers did not start: {proc.stderr}"
         yield f"http://127.0.0.1:{RASA_PORT}"
@@ -46,6 +46,12 @@ def server() -> Iterator[str]:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
+
+
+@pytest.fixture
+def server_pids(server: str) -> Dict[str, int]:
+    """The PIDs of the running servers (actions_pid, rasa_pid)."""
+    return SERVER_PIDS
 
 
 Chat = Callable[[str], List[Dict[str, Any]]]

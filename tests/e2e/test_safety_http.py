@@ -7,7 +7,7 @@ import signal
 import sqlite3
 import time
 
-from tests.e2e.conftest import ROOT, SERVER_PIDS, texts
+from tests.e2e.conftest import ROOT, texts
 
 
 def titles(messages) -> list:
@@ -56,9 +56,9 @@ def test_child_content_is_not_stored(chat) -> None:
     assert rows == []
 
 
-def test_safety_answers_without_the_action_server(chat) -> None:
+def test_safety_answers_without_the_action_server(chat, server_pids) -> None:
     """Last in the session: stop the action server, safety and page answers still come from Rasa."""
-    os.kill(SERVER_PIDS["actions_pid"], signal.SIGTERM)
+    os.kill(server_pids["actions_pid"], signal.SIGTERM)
     time.sleep(1)
     assert "116 123" in texts(chat("kms"))
     assert "StopNCII" in texts(chat("someone is blackmailing me with my nudes"))

@@ -14,7 +14,12 @@ from assistant.settings import get_settings
 @pytest.fixture(scope="module")
 def gate() -> SafetyOverride:
     return SafetyOverride(
-        {"model": str(get_settings().spacy_model), "classifier_threshold": 0.9, "fallback_threshold": 0.4}
+        {
+            "model": str(get_settings().spacy_model),
+            "crisis_threshold": 0.8,
+            "classifier_threshold": 0.9,
+            "fallback_threshold": 0.4,
+        }
     )
 
 
@@ -37,9 +42,20 @@ def test_patterns_override_a_less_urgent_classifier_route(gate) -> None:
     assert intent_after(gate, text, [("safety_under_18", 0.95), ("faq", 0.05)]) == "safety_child_content"
 
 
-def test_a_confident_classifier_crisis_wins_over_the_patterns(gate) -> None:
-    text = "my husband hits me and I don't want to be here any more"
-    assert intent_after(gate, text, [("safety_crisis", 0.97), ("safety_abuse", 0.03)]) == "safety_crisis"
+def test_patterns_rank_routes_by_urgency(gate) -> None:
+    text = "my husband hits me and I want to die"
+    assert intent_after(gate, text, [("safety_abuse", 0.97), ("safety_crisis", 0.03)]) == "safety_crisis"
+
+
+def test_an_idiom_does_not_route_on_the_classifier_alone(gate) -> None:
+    assert (
+        intent_after(gate, "I'm dying to know", [("safety_crisis", 0.99), ("out_of_scope", 0.01)])
+        == "nlu_fallback"
+    )
+    assert (
+        intent_after(gate, "what is sextortion?", [("safety_sextortion", 0.98), ("faq", 0.02)])
+        == "nlu_fallback"
+    )
 
 
 def test_a_confident_classifier_routes_alone(gate) -> None:
@@ -50,6 +66,10 @@ def test_a_confident_classifier_routes_alone(gate) -> None:
 def test_an_unsure_classifier_alone_does_not_route(gate) -> None:
     text = "I could kill for a coffee"
     assert intent_after(gate, text, [("safety_crisis", 0.6), ("out_of_scope", 0.35)]) == "nlu_fallback"
+    assert (
+        intent_after(gate, "I feel hopeless", [("safety_abuse", 0.85), ("share_context", 0.15)])
+        == "nlu_fallback"
+    )
     assert intent_after(gate, text, [("safety_crisis", 0.5), ("out_of_scope", 0.45)]) == "out_of_scope"
 
 
