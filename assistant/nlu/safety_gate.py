@@ -88,7 +88,7 @@ class SafetyOverride(GraphComponent):
                 )
                 continue
             classifier = self._classifier_route(message)
-            if classifier is not None and self.detector.explains_away(text):
+            if classifier is not None and self.detector.explains_away(text, classifier):
                 classifier = None
             if classifier is not None:
                 self._set(message, {INTENT_NAME_KEY: f"safety_{classifier}", PREDICTED_CONFIDENCE_KEY: 1.0})

@@ -573,6 +573,20 @@ _PERSONAL = {
     "i", "me", "my", "we", "us", "our", "he", "she", "they", "him", "her", "them", "his", "their", "someone",
     "somebody", "you", "your",
 }  # fmt: skip
+_MONEY = {
+    "money",
+    "pay",
+    "paid",
+    "bitcoin",
+    "crypto",
+    "transfer",
+    "£",
+    "$",
+    "cash",
+    "payment",
+    "gift",
+    "giftcard",
+}
 _NOT_A_MINOR_BEFORE = {
     "my",
     "our",
@@ -645,14 +659,38 @@ class SafetyDetector:
         found = [d for d in detections if d is not None]
         return min(found, key=lambda d: ROUTES.index(d.route)) if found else None
 
-    def explains_away(self, text: str) -> bool:
-        """True when the message uses a risky word in an everyday idiom, or only asks what a term means."""
+    def explains_away(self, text: str, route: str) -> bool:
+        """True when the classifier's ``route`` is not borne out by the words themselves.
+
+        Used only when the classifier fires without the patterns: an everyday idiom
+        ("I'm dying to know", "my battery died"), a bare "what is ...?" question,
+        numbers that are not an age under 18 for ``under_18`` ("14 years on Tinder",
+        "I'm 18"), and no images or money at all for ``sextortion``.
+        """
         doc = self._nlp(normalise(text))
         if self._idioms(doc):
             return True
         words = [t.lower_ for t in doc]
         asking = words[:2] in (["what", "is"], ["what", "are"], ["what", "does"]) or words[:1] == ["define"]
-        return asking and not set(words) & (_PERSONAL - {"you", "your"})
+        if asking and not set(words) & (_PERSONAL - {"you", "your"}):
+            return True
+        if route == "under_18":
+            numbers = [i for i, w in enumerate(words) if _number(w) is not None]
+            return bool(numbers) and not any(self._could_be_minor_age(words, i) for i in numbers)
+        if route == "sextortion":
+            present = {self._nlp.vocab.strings[m] for m, _, _ in self._concepts(doc)}
+            return "content" not in present and not set(words) & _MONEY
+        return False
+
+    @staticmethod
+    def _could_be_minor_age(words: List[str], i: int) -> bool:
+        value = _number(words[i])
+        if value is None or not 8 <= value <= 17:
+            return False
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if following == "years":
+            return words[i + 2 : i + 3] == ["old"]
+        return following not in _NOT_AGE_AFTER
 
     def _detect_normalised(self, text: str) -> Detection | None:
         doc = self._nlp(text)
@@ -741,7 +779,7 @@ class SafetyDetector:
         """Intimate content, a way of spreading it, and coercion or a third party spreading 'my' content."""
         present = {self._nlp.vocab.strings[match_id] for match_id, _, _ in self._concepts(doc)}
         words = {t.lower_ for t in doc}
-        money = words & {"money", "pay", "paid", "bitcoin", "transfer", "£", "$", "cash", "payment"}
+        money = words & _MONEY
         if {"content", "third_party"} <= present and money and words & {"my", "our"}:
             return True  # "they have my video and want money"
         if not {"distribute", "content"} <= present:

@@ -75,3 +75,21 @@ def test_an_unsure_classifier_alone_does_not_route(gate) -> None:
 
 def test_other_intents_pass_through(gate) -> None:
     assert intent_after(gate, "what is this about", [("faq", 0.99)]) == "faq"
+
+
+@pytest.mark.parametrize("text", ["14 years on Tinder", "I'm 18", "16 tabs open"])
+def test_numbers_that_are_not_a_minor_age_do_not_route_under_18(gate, text: str) -> None:
+    assert intent_after(gate, text, [("safety_under_18", 0.99), ("share_context", 0.01)]) != "safety_under_18"
+
+
+def test_a_minor_without_digits_still_routes_on_the_classifier(gate) -> None:
+    text = "I'm not old enough to be on these sites"
+    assert intent_after(gate, text, [("safety_under_18", 0.95), ("faq", 0.05)]) == "safety_under_18"
+
+
+def test_sextortion_needs_images_money_or_threats(gate) -> None:
+    text = "I blackmailed my brother into doing the washing up lol"
+    assert (
+        intent_after(gate, text, [("safety_sextortion", 0.99), ("share_context", 0.01)])
+        != "safety_sextortion"
+    )
