@@ -21,7 +21,14 @@ def test_each_route_is_answered_by_a_domain_response(route: str) -> None:
     assert f"safety_{route}" in DOMAIN["intents"]
     assert f"utter_safety_{route}" in DOMAIN["responses"]
     steps = [r["steps"] for r in RULES if r["steps"][0].get("intent") == f"safety_{route}"]
-    assert steps == [[{"intent": f"safety_{route}"}, {"action": f"utter_safety_{route}"}]]
+    assert steps == [
+        [
+            {"intent": f"safety_{route}"},
+            {"action": f"utter_safety_{route}"},
+            {"action": "action_deactivate_loop"},
+            {"active_loop": None},
+        ]
+    ]
 
 
 EXPECTED_UK = {
