@@ -34,7 +34,7 @@ $PY scripts/evaluate_nlu.py --model models/assistant.tar.gz --min 0.9
 step "safety test set through the trained model (100% per route, at most 5% benign false alarms)"
 $PY scripts/evaluate_safety.py --data tests/safety/messages.yml --min-recall 1.0 --max-false-alarm 0.05
 
-step "unseen safety set (never used to write the patterns): reported, not gated"
+step "second safety set, written independently of the patterns: reported, not gated"
 $PY scripts/evaluate_safety.py --data tests/safety/unseen.yml --min-recall 0 --max-false-alarm 1
 
 step "end to end over HTTP against the running servers"

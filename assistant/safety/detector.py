@@ -53,6 +53,7 @@ _REPLACEMENTS: Sequence[Tuple[str, str]] = (
     (r"\bself[\s-]*harm\w*", "selfharm"),
     (r"\bunder[\s-]?(18|eighteen)s?\b", "under18"),
     (r"\byr\b", "year"),
+    (r"\b(school|primary school|secondary school)[\s-]age(d)?\b", "schoolage"),
     (r"\bun[\s-]?alive", "unalive"),
     (r"\bmy\s+self\b", "myself"),
     (r"\bsex[\s-]?tape", "sextape"),
@@ -60,6 +61,9 @@ _REPLACEMENTS: Sequence[Tuple[str, str]] = (
 # Misspellings of the words that matter most, and shorthand.
 _WORD_FIXES: Dict[str, str] = {
     "kms": "kill myself",
+    "wnat": "want",
+    "wamt": "want",
+    "wnt": "want",
     "sucide": "suicide",
     "suicde": "suicide",
     "suiside": "suicide",
@@ -182,7 +186,8 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
             _w("no", "any"),
             _w("reason", "point"),
             _w("to", "in"),
-            _l("live", "living", "go", "going", "be"),
+            {"LOWER": {"IN": ["keep", "carry", "stay"]}, "OP": "?"},
+            _l("live", "living", "go", "going", "be", "on"),
         ],
         "not-worth": [_w("not"), _w("worth"), _w("living")],
         "not-alive": [
@@ -215,7 +220,8 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
             _ANY,
             _w("again", "myself", "my"),
         ],
-        "never-wake": [_w("and", "to"), _w("never", "not"), _w("wake")],
+        "never-wake": [_w("and", "to"), _w("never", "not"), _w("wake", "waking")],
+        "around-longer": [_w("be"), _w("around", "here"), _w("much", "any"), _w("longer")],
         "done-life": [
             _w("done", "finished", "over"),
             _w("with"),
@@ -237,6 +243,22 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
             _w("ending", "end", "killing", "suicide"),
         ],
         "no-way-out": [_w("see"), _w("a", "any", "no"), _w("way"), _w("out")],
+        "danger-to-self": [_w("danger", "threat", "risk"), _w("to"), _w("myself")],
+        "not-safe": [
+            _w("i"),
+            _w("am"),
+            _w("not"),
+            _w("safe"),
+            _w("tonight", "today", "now", "right", "alone", "from", "anymore", "at"),
+        ],
+        "algospeak": [_w("sewer", "sewerslide", "unalive", "unaliving")],
+        "self-injury": [
+            _l("scratch", "burn", "hit", "punch", "bite", "pull"),
+            _w("myself", "my"),
+            _GAP,
+            _l("bleed", "bleeding", "blood", "scar", "bruise"),
+        ],
+        "means-saved": [MEANS, _w("saved", "stored", "stashed", "hidden", "ready")],
     },
     "under_18": {
         "underage": [_w("i"), _w("am"), _ANY, _w("underage", "under18")],
@@ -256,6 +278,22 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
         "my-age-age": [_w("my"), _w("age"), _w("is"), NUM],
         "both-age": [_w("are", "were"), _w("both"), NUM],
         "we-age": [_w("we"), _w("are"), _w("both", "only", "just"), NUM],
+        "at-school": [
+            _w("i"),
+            _w("am"),
+            _ANY,
+            _w("at", "in"),
+            _w("secondary", "high", "primary", "middle"),
+            _w("school"),
+        ],
+        "doing-gcses": [
+            _w("doing", "sitting", "taking", "revising"),
+            _ANY,
+            _ANY,
+            _w("gcses", "gcse", "sats"),
+        ],
+        "not-old-enough": [_w("i"), _w("am"), _w("not"), _w("old"), _w("enough")],
+        "turn-soon-age": [_w("i"), _w("turn", "will"), _ANY, NUM, _w("next", "in", "soon", "this")],
         "turn-18": [
             _w("i"),
             _w("turn", "turned", "will"),
@@ -299,6 +337,18 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
             _l("send", "share", "post", "leak", "expose", "show", "upload", "release"),
         ],
         "unless-pay": [_w("unless"), _w("i"), _l("pay", "send")],
+        "spread-my": [
+            _l("leak", "post", "spread", "upload", "share", "put", "publish", "sell", "send"),
+            _w("my", "our"),
+            _ANY,
+            INTIMATE,
+        ],
+        "use-my-nudes": [
+            _l("use", "using"),
+            _w("my", "our"),
+            _ANY,
+            _w("nudes", "nude", "naked", "intimate", "explicit", "sexual"),
+        ],
     },
     "abuse": {
         "partner-hurts": [
@@ -402,6 +452,23 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
         "hits-me-if": [_l("hit", "beat", "hurt"), _w("me"), _w("if", "when", "because")],
         "no-consent": [_w("i"), _w("did", "do"), _w("not"), _w("consent", "agree", "want")],
         "believe-me": [_w("no", "nobody"), _ANY, _w("will", "would"), _w("believe"), _w("me")],
+        "spiked": [_l("spike", "drug", "drugged"), _w("my", "me")],
+        "throws-at-me": [
+            _l("throw", "hurl"),
+            {"LOWER": {"NOT_IN": ["party", "parties", "shade", "tantrum"]}, "OP": "{0,3}"},
+            _w("at"),
+            _w("me"),
+        ],
+        "assaulted-me": [
+            _l("assault", "rape", "attack", "molest", "grope", "drug", "strangle", "choke"),
+            _w("me"),
+        ],
+        "angry-when-no": [
+            _w("said", "say", "says"),
+            _w("no"),
+            _GAP,
+            _l("angry", "anyway", "ignore", "force", "still"),
+        ],
         "locks-me": [_l("lock"), _w("me", "her"), _w("in", "out")],
     },
 }
@@ -605,6 +672,7 @@ _PARENT = re.compile(
     r"\bmy (daughter|son|child|kid|niece|nephew|stepson|stepdaughter|grandson|granddaughter|boy|girl)\b"
 )
 _MINOR_WORDS = {
+    "schoolage",
     "child", "children", "kid", "kids", "minor", "minors", "underage", "under18", "schoolgirl", "schoolboy",
     "preteen", "preteens",
 }  # fmt: skip
@@ -715,6 +783,16 @@ class SafetyDetector:
         if name in {"end-it", "thinking-ending"}:  # "ending it with my girlfriend" is not a crisis
             after = {t.lower_ for t in doc[span.end : span.end + 2]}
             return not after & {"with", "off", "up", "for", "between", "things"}
+        if name == "spread-my":  # someone else spreading my images, not "should I send my pics"
+            before = {t.lower_ for t in doc[max(span.start - 3, 0) : span.start]}
+            third = {t.lower_ for t in doc} & set(CONCEPTS["third_party"]) | {
+                "partner",
+                "husband",
+                "wife",
+                "boyfriend",
+                "girlfriend",
+            } & {t.lower_ for t in doc}
+            return bool(third) and not before & {"i", "should", "to", "can", "could", "would", "do"}
         if name.endswith("-personal"):  # "what is sextortion?" asks, it does not disclose
             return any(t.lower_ in _PERSONAL for t in doc)
         return True
@@ -782,6 +860,9 @@ class SafetyDetector:
         money = words & _MONEY
         if {"content", "third_party"} <= present and money and words & {"my", "our"}:
             return True  # "they have my video and want money"
+        threat = words & {"otherwise", "unless", "or"}
+        if {"distribute", "third_party"} <= present and money and threat:
+            return True  # "I paid once and now they want more, otherwise they'll leak everything"
         if not {"distribute", "content"} <= present:
             return False
         if "coerce" in present and words & _PERSONAL:
