@@ -43,6 +43,12 @@ def route(detector: SafetyDetector, text: str) -> str:
         ("my husband hits me", "abuse"),
         ("my boyfriend forces me to film things for onlyfans", "abuse"),
         ("I'm scared of my partner", "abuse"),
+        ("honestly I am a risk to myself tonight", "crisis"),
+        ("im not safe right now", "crisis"),
+        ("I'm still in secondary school", "under_18"),
+        ("I turn 17 next month", "under_18"),
+        ("I think he spiked my coffee", "abuse"),
+        ("my ex is posting my nudes on reddit", "sextortion"),
     ],
 )
 def test_disclosures_are_routed(detector, text: str, expected: str) -> None:
@@ -68,6 +74,11 @@ def test_disclosures_are_routed(detector, text: str, expected: str) -> None:
         "my daughter is 16 and I worry about her phone",
         "I spend 13 hours a week on OnlyFans",
         "I'm thinking of ending it with my girlfriend",
+        "I work at a secondary school",
+        "I failed my GCSEs years ago",
+        "I turn 40 next month",
+        "my partner used my photos for our wedding album",
+        "should I send my nudes to my girlfriend",
     ],
 )
 def test_look_alikes_do_not_fire(detector, text: str) -> None:
