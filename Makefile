@@ -20,7 +20,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help install spacy responses validate train run test latency measure-vectors clean
+.PHONY: help install spacy responses validate train run test latency measure-retrieval measure-vectors clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ test: train ## Set up, then run every test
 
 latency: ## Median and p95 reply time of 100 sequential questions (needs `make run` in another shell)
 	$(PY) scripts/latency.py -n 100
+
+measure-retrieval: install spacy ## BM25 threshold table for the page search (held-out set)
+	$(PY) scripts/measure_retrieval.py
 
 measure-vectors: install responses $(SPACY_DIR)/en_blank/meta.json $(SPACY_DIR)/en_vectors/meta.json ## Held-out accuracy with and without word vectors
 	$(PY) scripts/measure_vectors.py
