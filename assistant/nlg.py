@@ -6,8 +6,10 @@ included, renders correctly even when the action server is down. On top of the
 domain's responses it applies two conversation-wide rules:
 
 - after a safety turn, that turn and the next two replies suggest no booking or
-  contact (no "Get in touch" button, no "get in touch" invitation), unless the
+  contact (no "Get in touch" button, no sentence inviting contact), unless the
   visitor asked for contact themselves;
+- after an under-18 disclosure, no reply offers contact for the rest of the
+  conversation;
 - after a crisis turn, every reply with buttons keeps a "Get help now" button for
   the rest of the conversation.
 """
@@ -38,6 +40,7 @@ CONTACT_PAYLOADS = {"Get in touch"}
 HELP_BUTTON = {"title": "Get help now", "payload": "Get help now"}
 COOLDOWN_TURNS = 3  # the safety turn itself and the next two
 _CONTACT_CLAUSE = re.compile(r",? or get in touch with [^.]+\.")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
 def session_intents(tracker: DialogueStateTracker) -> List[str]:
@@ -51,21 +54,40 @@ def session_intents(tracker: DialogueStateTracker) -> List[str]:
     return intents
 
 
-def apply_safety_rules(response: Dict[str, Any], intents: List[str]) -> Dict[str, Any]:
-    """Strip contact suggestions during the safety cool-down; keep "Get help now" after a crisis."""
+def _without_contact(text: str, contact_phrase: str | None) -> str:
+    """Drop invitations to get in touch: the FAQ clause, and any sentence naming the contact route."""
+    text = _CONTACT_CLAUSE.sub(".", text)
+    needles = ["get in touch"] + ([contact_phrase.lower()] if contact_phrase else [])
+    lines = []
+    for line in text.split("\n"):
+        sentences = _SENTENCE.split(line)
+        kept = [x for x in sentences if not any(n in x.lower() for n in needles)]
+        lines.append(" ".join(kept))
+    return "\n".join(lines).strip()
+
+
+def apply_safety_rules(
+    response: Dict[str, Any],
+    intents: List[str],
+    is_minor: bool = False,
+    contact_phrase: str | None = None,
+) -> Dict[str, Any]:
+    """Strip contact suggestions during the safety cool-down and for minors; keep "Get help now" after a crisis."""
     recent = intents[-COOLDOWN_TURNS:]
     asked_for_contact = bool(intents) and intents[-1] in CONTACT_INTENTS
     cooling_down = any(i in SAFETY_INTENTS for i in recent) and not asked_for_contact
+    no_contact = cooling_down or is_minor
     crisis_seen = "safety_crisis" in intents
-    if not (cooling_down or crisis_seen):
+    if not (no_contact or crisis_seen):
         return response
     response = copy.deepcopy(response)
+    had_buttons = bool(response.get("buttons"))
     buttons = list(response.get("buttons") or [])
-    if cooling_down:
+    if no_contact:
         buttons = [b for b in buttons if b.get("payload") not in CONTACT_PAYLOADS]
         if response.get("text"):
-            response["text"] = _CONTACT_CLAUSE.sub(".", response["text"])
-    if crisis_seen and buttons and all(b.get("payload") != HELP_BUTTON["payload"] for b in buttons):
+            response["text"] = _without_contact(response["text"], contact_phrase)
+    if crisis_seen and had_buttons and all(b.get("payload") != HELP_BUTTON["payload"] for b in buttons):
         buttons.append(dict(HELP_BUTTON))
     if "buttons" in response or buttons:
         response["buttons"] = buttons
@@ -96,4 +118,9 @@ class SettingsResponseNLG(TemplatedNaturalLanguageGenerator):
         response = await super().generate(utter_action, tracker, output_channel, **values)
         if response is None:
             return None
-        return apply_safety_rules(response, session_intents(tracker))
+        return apply_safety_rules(
+            response,
+            session_intents(tracker),
+            is_minor=bool(tracker.get_slot("is_minor")),
+            contact_phrase=self._values.get("contact_link"),
+        )

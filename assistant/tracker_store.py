@@ -1,10 +1,12 @@
-"""SQL tracker store that never writes the words of a child-protection disclosure.
+"""SQL tracker store that never writes the words of a safety disclosure.
 
 Configured in endpoints.yml (``tracker_store: type:
 assistant.tracker_store.RedactingSQLTrackerStore``). A visitor message routed to
-``safety_child_content`` is stored with its text, entities and classifier output
-removed; only the fact that the route was taken remains, so the conversation
-still flows (the rules see the intent) but nothing from that message is kept.
+any safety response (crisis, under 18, child content, sextortion, abuse) is
+stored with its text, entities, metadata and classifier output removed; only the
+fact that the route was taken remains, so the conversation still flows (the
+rules and the safety cool-down see the intent) but nothing from that message is
+kept. The child-protection route requires this; the others get it as a kindness.
 """
 
 from __future__ import annotations
@@ -15,7 +17,13 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-REDACTED_INTENTS = {"safety_child_content"}
+REDACTED_INTENTS = {
+    "safety_crisis",
+    "safety_under_18",
+    "safety_child_content",
+    "safety_sextortion",
+    "safety_abuse",
+}
 REDACTED_TEXT = ""
 
 

@@ -306,7 +306,12 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
         "keyword": [_w("cp", "csam")],
         "child-porn": [
             _w("child", "children", "kid", "kiddie"),
-            _l("porn", "abuse", "sexual", "pornography"),
+            _l("porn", "sexual", "pornography"),
+        ],
+        "abuse-material": [
+            _w("child", "children", "kid"),
+            _w("abuse"),
+            _l("image", "material", "content", "video", "photo", "picture"),
         ],
         "indecent": [_w("indecent"), _l("image", "picture", "photo", "video")],
         "attracted": [
@@ -469,6 +474,46 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
             _GAP,
             _l("angry", "anyway", "ignore", "force", "still"),
         ],
+        "abused-as-child": [
+            _l(
+                "abuse",
+                "abused",
+                "molest",
+                "molested",
+                "rape",
+                "raped",
+                "assault",
+                "assaulted",
+                "groom",
+                "groomed",
+                "touch",
+                "touched",
+            ),
+            _ANY,
+            _w("as", "when"),
+            _w("a", "i"),
+            _w("child", "kid", "teen", "teenager", "boy", "girl", "was", "youngster"),
+        ],
+        "showed-me-porn-past": [
+            _l("show", "send", "make"),
+            _w("me"),
+            _ANY,
+            _w("porn", "pornography", "naked", "nude", "nudes", "videos"),
+        ],
+        "threat-to-kill": [
+            PARTNER,
+            _w("would", "will", "'ll", "'d", "going", "gonna"),
+            _ANY,
+            _l("kill", "hurt", "hit", "beat"),
+            _w("me"),
+        ],
+        "abused-my": [PARTNER, _w("abused", "abuses", "abusing"), _w("my", "me")],
+        "survivor": [
+            _w("survivor", "victim"),
+            _w("of"),
+            _ANY,
+            _l("abuse", "rape", "assault", "incest", "grooming"),
+        ],
         "locks-me": [_l("lock"), _w("me", "her"), _w("in", "out")],
     },
 }
@@ -477,8 +522,8 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
 # above; they stop the *classifier alone* from routing "I'm dying to know" or
 # "my battery died" to a safety response.
 IDIOMS: Dict[str, List[dict]] = {
-    "dying-to": [_w("dying", "die", "died"), _w("to", "for", "of", "laughing", "laugh", "inside")],
-    "thing-died": [
+    "crisis:dying-to": [_w("dying", "die", "died"), _w("to", "for", "of", "laughing", "laugh")],
+    "crisis:thing-died": [
         _w(
             "battery",
             "phone",
@@ -495,9 +540,13 @@ IDIOMS: Dict[str, List[dict]] = {
         _ANY,
         _w("die", "died", "dead", "dying"),
     ],
-    "would-die-if": [_w("would", "will", "'d", "gonna"), _w("die", "kill"), _w("if", "of", "me", "when")],
-    "kill-it": [_w("kill", "killed", "killing"), _w("it", "time")],
-    "killing-thing": [
+    "crisis:would-die-if": [
+        _w("would", "will", "'d", "gonna"),
+        _w("die", "kill"),
+        _w("if", "of", "when", "for"),
+    ],
+    "crisis:kill-it": [_w("kill", "killed", "killing"), _w("it", "time")],
+    "crisis:killing-thing": [
         _w("killing", "killed"),
         _w("my"),
         _w(
@@ -512,13 +561,16 @@ IDIOMS: Dict[str, List[dict]] = {
             "evenings",
         ),
     ],
-    "abuse-thing": [
+    "abuse:abuse-thing": [
         _w("abuse", "abusing", "abused"),
         _w("my", "the", "his", "her", "their"),
         _ANY,
-        _w("data", "allowance", "position", "power", "trust", "privilege", "card", "time", "body", "liver"),
+        _w("data", "allowance", "position", "power", "trust", "privilege", "card", "time", "liver"),
     ],
-    "substance-abuse": [_w("substance", "alcohol", "drug", "drugs", "steroid", "prescription"), _w("abuse")],
+    "abuse:substance-abuse": [
+        _w("substance", "alcohol", "drug", "drugs", "steroid", "prescription"),
+        _w("abuse"),
+    ],
 }
 
 # Co-occurrence rules (single-lemma PhraseMatcher concepts that must all appear).
@@ -640,6 +692,9 @@ _PERSONAL = {
     "i", "me", "my", "we", "us", "our", "he", "she", "they", "him", "her", "them", "his", "their", "someone",
     "somebody", "you", "your",
 }  # fmt: skip
+_PAST_SELF = re.compile(
+    r"\b(as a|when i was|since i was|i was|from age|at age|from the age of|at the age of|growing up|back when)\b"
+)
 _MONEY = {
     "money",
     "pay",
@@ -736,7 +791,8 @@ class SafetyDetector:
         "I'm 18"), and no images or money at all for ``sextortion``.
         """
         doc = self._nlp(normalise(text))
-        if self._idioms(doc):
+        idioms = {self._nlp.vocab.strings[m].split(":")[0] for m, _, _ in self._idioms(doc)}
+        if route in idioms:
             return True
         words = [t.lower_ for t in doc]
         asking = words[:2] in (["what", "is"], ["what", "are"], ["what", "does"]) or words[:1] == ["define"]
@@ -793,6 +849,8 @@ class SafetyDetector:
                 "girlfriend",
             } & {t.lower_ for t in doc}
             return bool(third) and not before & {"i", "should", "to", "can", "could", "would", "do"}
+        if name.endswith("-past"):  # "when I was a child someone showed me porn"
+            return bool(_PAST_SELF.search(doc.text))
         if name.endswith("-personal"):  # "what is sextortion?" asks, it does not disclose
             return any(t.lower_ in _PERSONAL for t in doc)
         return True
@@ -822,6 +880,8 @@ class SafetyDetector:
             return False
         minors = []
         for i, word in enumerate(words):
+            if _PAST_SELF.search(" ".join(words[max(i - 4, 0) : i + 1])):
+                continue  # "as a child", "when I was 12", "from age 12": the visitor's own past
             previous = words[i - 1] if i else ""
             if word in _MINOR_WORDS and previous not in _NOT_A_MINOR_BEFORE and not previous.isdigit():
                 minors.append(i)

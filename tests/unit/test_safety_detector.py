@@ -49,6 +49,12 @@ def route(detector: SafetyDetector, text: str) -> str:
         ("I turn 17 next month", "under_18"),
         ("I think he spiked my coffee", "abuse"),
         ("my ex is posting my nudes on reddit", "sextortion"),
+        ("I was sexually abused as a child", "abuse"),
+        ("I was abused as a kid and now I can't stop sexting", "abuse"),
+        ("when I was little someone showed me porn", "abuse"),
+        ("he would kill me if I left", "abuse"),
+        ("I'm a survivor of child abuse", "abuse"),
+        ("someone sent me child abuse images", "child_content"),
     ],
 )
 def test_disclosures_are_routed(detector, text: str, expected: str) -> None:
@@ -79,6 +85,8 @@ def test_disclosures_are_routed(detector, text: str, expected: str) -> None:
         "I turn 40 next month",
         "my partner used my photos for our wedding album",
         "should I send my nudes to my girlfriend",
+        "I watched porn from age 12",
+        "my friend showed me porn last week",
     ],
 )
 def test_look_alikes_do_not_fire(detector, text: str) -> None:

@@ -120,3 +120,35 @@ def test_get_help_now_stays_for_the_rest_of_the_conversation_after_a_crisis() ->
 
 def test_no_change_without_a_safety_turn() -> None:
     assert apply_safety_rules(FAQ, ["greet", "faq"]) == FAQ
+
+
+PRICE = {
+    "text": "The page doesn't mention fees. Tim Norton can tell you directly through the contact details on this website.",
+    "buttons": [{"title": "Get in touch", "payload": "Get in touch"}],
+}
+
+
+def test_the_cool_down_drops_every_sentence_that_offers_contact() -> None:
+    out = apply_safety_rules(
+        PRICE, ["safety_abuse", "not_on_page"], contact_phrase="the contact details on this website"
+    )
+    assert out["text"] == "The page doesn't mention fees."
+    assert out["buttons"] == []
+
+
+def test_a_minor_is_never_offered_contact_again() -> None:
+    later = ["safety_under_18", "faq", "faq", "faq", "faq", "contact"]
+    out = apply_safety_rules(FAQ, later, is_minor=True)
+    assert "Get in touch" not in [b["title"] for b in out["buttons"]]
+    assert "get in touch" not in out["text"]
+
+
+def test_help_now_survives_when_the_only_button_was_contact() -> None:
+    out = apply_safety_rules(PRICE, ["safety_crisis", "not_on_page"])
+    assert out["buttons"] == [{"title": "Get help now", "payload": "Get help now"}]
+
+
+def test_abuse_response_covers_childhood_abuse_and_under_18s() -> None:
+    values = load_settings({"HELP_REGION": "uk"}).template_vars()
+    text = DOMAIN["responses"]["utter_safety_abuse"][0]["text"].format_map(values)
+    assert "NAPAC" in text and "0808 801 0331" in text and "Childline on 0800 1111" in text
