@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Mapping
@@ -32,7 +32,6 @@ class Settings:
     knowledge_file: Path = DEFAULT_KNOWLEDGE
     spacy_model: Path = DEFAULT_SPACY_MODEL
     retrieval_threshold: float | None = None
-    extra: Mapping[str, str] = field(default_factory=dict)
 
     def template_vars(self) -> Dict[str, str]:
         """Values that responses may use as ``{placeholders}``."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.language import load_pipeline
-from assistant.safety.detector import SafetyDetector, normalise
+from assistant.safety.detector import SafetyDetector
+from assistant.safety.normalise import normalise
 from assistant.settings import get_settings
 
 
