@@ -37,6 +37,9 @@ $PY scripts/evaluate_safety.py --data tests/safety/messages.yml --min-recall 1.0
 step "second safety set, written independently of the patterns: reported, not gated"
 $PY scripts/evaluate_safety.py --data tests/safety/unseen.yml --min-recall 0 --max-false-alarm 1
 
+step "third safety set, written last by someone who never saw the patterns: reported, not gated"
+$PY scripts/evaluate_safety.py --data tests/safety/fresh.yml --min-recall 0 --max-false-alarm 1
+
 step "end to end over HTTP against the running servers"
 "${PYTEST[@]}" tests/e2e -q
 

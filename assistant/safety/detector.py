@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span
 from assistant.safety.normalise import NUMBER_WORDS, normalise
 from assistant.safety.patterns import (
     CONCEPTS,
+    DANGER_PLACES,
     IDIOMS,
     MINOR_WORDS,
     MONEY,
@@ -32,6 +33,7 @@ from assistant.safety.patterns import (
     PAST_SELF,
     PATTERNS,
     PERSONAL,
+    SEARCH_WORDS,
     SEXUAL,
 )
 
@@ -97,7 +99,7 @@ class SafetyDetector:
         """
         doc = self._nlp(normalise(text))
         idioms = {self._nlp.vocab.strings[m].split(":")[0] for m, _, _ in self._idioms(doc)}
-        if route in idioms:
+        if route in idioms or "any" in idioms:
             return True
         words = [t.lower_ for t in doc]
         asking = words[:2] in (["what", "is"], ["what", "are"], ["what", "does"]) or words[:1] == ["define"]
@@ -107,6 +109,8 @@ class SafetyDetector:
             numbers = [i for i, w in enumerate(words) if _number(w) is not None]
             return bool(numbers) and not any(self._could_be_minor_age(words, i) for i in numbers)
         if route == "sextortion":
+            if "baby" in words:  # "she'll blackmail me with baby photos"
+                return True
             present = {self._nlp.vocab.strings[m] for m, _, _ in self._concepts(doc)}
             return "content" not in present and not set(words) & MONEY
         return False
@@ -154,6 +158,31 @@ class SafetyDetector:
                 "girlfriend",
             } & {t.lower_ for t in doc}
             return bool(third) and not before & {"i", "should", "to", "can", "could", "would", "do"}
+        words = {t.lower_ for t in doc}
+        if name == "how-easy":  # "how easy it would be" at the edge of a platform
+            return bool(words & DANGER_PLACES)
+        if name in {"getting-younger", "younger-and-younger"}:
+            return bool(words & (SEXUAL | SEARCH_WORDS) or {t.lemma_ for t in doc} & SEXUAL)
+        if name == "controls":  # "he checks my phone", not "I keep checking my phone"
+            before = {t.lower_ for t in doc[max(span.start - 2, 0) : span.start]}
+            return not before & {
+                "i",
+                "keep",
+                "kept",
+                "stop",
+                "am",
+                "was",
+                "been",
+                "without",
+                "avoid",
+                "from",
+                "of",
+                "about",
+                "after",
+                "before",
+            }
+        if name == "blackmail-me" and "baby" in words:  # "she'll blackmail me with baby photos"
+            return False
         if name.endswith("-past"):  # "when I was a child someone showed me porn"
             return bool(PAST_SELF.search(doc.text))
         if name.endswith("-personal"):  # "what is sextortion?" asks, it does not disclose

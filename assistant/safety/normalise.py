@@ -11,6 +11,8 @@ from typing import Dict, Sequence, Tuple
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _REPLACEMENTS: Sequence[Tuple[str, str]] = (
+    ("🔪", " knife "),
+    ("🩸", " blood "),
     (r"\bi'?m\b", "i am"),
     (r"\bim\b", "i am"),
     (r"\bi\s*am\s*a?\s*(\d+)\s*y/?o\b", r"i am \1 years old"),
@@ -44,6 +46,9 @@ _REPLACEMENTS: Sequence[Tuple[str, str]] = (
 _WORD_FIXES: Dict[str, str] = {
     "kms": "kill myself",
     "wnat": "want",
+    "hes": "he is",
+    "shes": "she is",
+    "theyre": "they are",
     "wamt": "want",
     "wnt": "want",
     "sucide": "suicide",

@@ -128,6 +128,16 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
             _w("about", "of"),
             _w("ending", "end", "killing", "suicide"),
         ],
+        "not-around": [
+            _w("cannot", "not"),
+            _w("see"),
+            _w("myself"),
+            _ANY,
+            _w("being", "be"),
+            _w("around", "here", "alive"),
+        ],
+        "how-easy": [_w("how"), _w("easy"), _w("it"), _w("would", "will"), _w("be")],
+        "harm-emoji": [_w("knife", "blade", "razor"), _ANY, _w("blood", "bleed", "bleeding")],
         "no-way-out": [_w("see"), _w("a", "any", "no"), _w("way"), _w("out")],
         "danger-to-self": [_w("danger", "threat", "risk"), _w("to"), _w("myself")],
         "not-safe": [
@@ -180,6 +190,15 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
         ],
         "not-old-enough": [_w("i"), _w("am"), _w("not"), _w("old"), _w("enough")],
         "turn-soon-age": [_w("i"), _w("turn", "will"), _ANY, NUM, _w("next", "in", "soon", "this")],
+        "asking-for-me-age": [
+            NUM,
+            _w("years"),
+            _w("old"),
+            {"OP": "{0,12}"},
+            _w("asking"),
+            _w("for"),
+            _w("me", "myself"),
+        ],
         "turn-18": [
             _w("i"),
             _w("turn", "turned", "will"),
@@ -208,6 +227,11 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
             CHILD_OR_TEEN,
         ],
         "thoughts": [_l("thought"), _w("about", "of", "involving"), CHILD_OR_TEEN],
+        "younger-and-younger": [_w("younger"), _w("and"), _w("younger")],
+        "getting-younger": [
+            _w("getting", "look", "looked", "looking", "looks"),
+            _w("younger", "underage", "very"),
+        ],
         "paedophile": [_w("paedophile", "paedophilic", "paedophilia")],
     },
     "sextortion": {
@@ -226,6 +250,32 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
             _GAP,
             _w("to"),
             _l("send", "share", "post", "leak", "expose", "show", "upload", "release"),
+        ],
+        "paid-want-more": [
+            _l("pay", "paid", "send", "sent"),
+            {"OP": "{0,4}"},
+            _w("want", "wants", "asking", "demanding", "demand"),
+            _w("more"),
+        ],
+        "fake-account": [
+            _w("fake"),
+            _w("account", "profile", "onlyfans", "page", "instagram"),
+            {"OP": "{0,3}"},
+            _w("my"),
+        ],
+        "going-round": [
+            _w("my", "our"),
+            INTIMATE,
+            _w("are", "is", "were", "was", "have", "has"),
+            _ANY,
+            _w("going", "being", "been", "getting"),
+            _w("round", "passed", "around", "shared", "posted", "leaked", "spread", "sent"),
+        ],
+        "recorded-my": [
+            _l("record", "recorded", "screenrecord", "screenshot", "film", "filmed"),
+            _w("my", "our", "me"),
+            _ANY,
+            _w("show", "video", "call", "stream", "nudes", "cam"),
         ],
         "unless-pay": [_w("unless"), _w("i"), _l("pay", "send")],
         "spread-my": [
@@ -293,6 +343,10 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
                 "chat",
                 "people",
                 "friend",
+                "porn",
+                "watch",
+                "copy",
+                "act",
             ),
         ],
         "coerced-into": [_l("coerce", "force", "pressure", "trafficked", "groom"), _w("into")],
@@ -304,7 +358,7 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
         ],
         "afraid-home": [_l("scared", "afraid", "frightened", "terrified"), _w("to"), _w("go"), _w("home")],
         "controls": [
-            _l("control", "check", "track", "take"),
+            _l("control", "check", "track", "take", "keep", "hold"),
             _w("my", "her"),
             _l(
                 "money",
@@ -400,6 +454,15 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
             _ANY,
             _l("abuse", "rape", "assault", "incest", "grooming"),
         ],
+        "did-not-stop": [
+            _w("not"),
+            _w("stop"),
+            _GAP,
+            _w("said", "asked", "told", "begged"),
+            _ANY,
+            _w("stop", "no"),
+        ],
+        "what-he-wants-sexually": [_w("what"), _w("he", "she", "they"), _l("want"), _w("sexually")],
         "locks-me": [_l("lock"), _w("me", "her"), _w("in", "out")],
     },
 }
@@ -408,8 +471,8 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
 # above; they stop the *classifier alone* from routing "I'm dying to know" or
 # "my battery died" to a safety response.
 IDIOMS: Dict[str, List[dict]] = {
-    "crisis:dying-to": [_w("dying", "die", "died"), _w("to", "for", "of", "laughing", "laugh")],
-    "crisis:thing-died": [
+    "any:dying-to": [_w("dying", "die", "died"), _w("to", "for", "of", "laughing", "laugh")],
+    "any:thing-died": [
         _w(
             "battery",
             "phone",
@@ -426,13 +489,13 @@ IDIOMS: Dict[str, List[dict]] = {
         _ANY,
         _w("die", "died", "dead", "dying"),
     ],
-    "crisis:would-die-if": [
+    "any:would-die-if": [
         _w("would", "will", "'d", "gonna"),
         _w("die", "kill"),
         _w("if", "of", "when", "for"),
     ],
-    "crisis:kill-it": [_w("kill", "killed", "killing"), _w("it", "time")],
-    "crisis:killing-thing": [
+    "any:kill-it": [_w("kill", "killed", "killing"), _w("it", "time")],
+    "any:killing-thing": [
         _w("killing", "killed"),
         _w("my"),
         _w(
@@ -460,8 +523,25 @@ IDIOMS: Dict[str, List[dict]] = {
 }
 
 # Co-occurrence rules (single-lemma PhraseMatcher concepts that must all appear).
+# Places that turn "how easy it would be" into a crisis statement.
+DANGER_PLACES = {"edge", "platform", "bridge", "roof", "ledge", "train", "jump", "cliff", "tracks", "balcony"}
+# Words that put "looked underage" or "younger and younger" into a sexual-content context.
+SEARCH_WORDS = {
+    "downloaded",
+    "download",
+    "folder",
+    "files",
+    "file",
+    "site",
+    "searching",
+    "search",
+    "searched",
+}
+
 CONCEPTS: Dict[str, Sequence[str]] = {
     "distribute": (
+        "repost",
+        "reposting",
         "send",
         "share",
         "post",
@@ -477,6 +557,7 @@ CONCEPTS: Dict[str, Sequence[str]] = {
         "go",
     ),
     "content": (
+        "screenshotted",
         "nude",
         "nudes",
         "naked",
@@ -596,6 +677,7 @@ MONEY = {
     "giftcard",
 }
 NOT_A_MINOR_BEFORE = {
+    "the",
     "my",
     "our",
     "his",

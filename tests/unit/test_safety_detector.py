@@ -56,6 +56,10 @@ def route(detector: SafetyDetector, text: str) -> str:
         ("he would kill me if I left", "abuse"),
         ("I'm a survivor of child abuse", "abuse"),
         ("someone sent me child abuse images", "child_content"),
+        ("i can't see myself being around next year", "crisis"),
+        ("my nudes are being passed around at school", "sextortion"),
+        ("he didn't stop when I said no", "abuse"),
+        ("he keeps my passport", "abuse"),
     ],
 )
 def test_disclosures_are_routed(detector, text: str, expected: str) -> None:
@@ -88,6 +92,8 @@ def test_disclosures_are_routed(detector, text: str, expected: str) -> None:
         "should I send my nudes to my girlfriend",
         "I watched porn from age 12",
         "my friend showed me porn last week",
+        "I'd kill for one night's sleep without checking my phone",
+        "I keep checking my phone at work",
     ],
 )
 def test_look_alikes_do_not_fire(detector, text: str) -> None:
