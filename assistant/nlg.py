@@ -43,6 +43,21 @@ _CONTACT_CLAUSE = re.compile(r",? or get in touch with [^.]+\.")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
+def minor_disclosed(tracker: DialogueStateTracker) -> bool:
+    """The visitor said they are under 18 in this session, even if a more urgent route answered."""
+    if tracker.get_slot("is_minor"):
+        return True
+    minor = False
+    for event in tracker.events:
+        if isinstance(event, SessionStarted):
+            minor = False
+        elif isinstance(event, UserUttered) and "under_18" in (
+            (event.parse_data or {}).get("safety_flags") or []
+        ):
+            minor = True
+    return minor
+
+
 def session_intents(tracker: DialogueStateTracker) -> List[str]:
     """Intents of the visitor's messages in the current session, oldest first."""
     intents: List[str] = []
@@ -121,6 +136,6 @@ class SettingsResponseNLG(TemplatedNaturalLanguageGenerator):
         return apply_safety_rules(
             response,
             session_intents(tracker),
-            is_minor=bool(tracker.get_slot("is_minor")),
+            is_minor=minor_disclosed(tracker),
             contact_phrase=self._values.get("contact_link"),
         )

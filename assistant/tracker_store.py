@@ -32,11 +32,12 @@ def redact(event: Event) -> Event:
     if not isinstance(event, UserUttered) or event.intent_name not in REDACTED_INTENTS:
         return event
     intent = {"name": event.intent_name, "confidence": 1.0}
+    flags = list((event.parse_data or {}).get("safety_flags") or [])
     return UserUttered(
         text=REDACTED_TEXT,
         intent=intent,
         entities=[],
-        parse_data={"intent": intent, "entities": [], "text": REDACTED_TEXT},
+        parse_data={"intent": intent, "entities": [], "text": REDACTED_TEXT, "safety_flags": flags},
         timestamp=event.timestamp,
         input_channel=event.input_channel,
         metadata={},

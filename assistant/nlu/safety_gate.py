@@ -35,6 +35,7 @@ from assistant.language import load_pipeline
 from assistant.safety.detector import ROUTES, SafetyDetector
 
 SAFETY_INTENTS = {f"safety_{route}": route for route in ROUTES}
+SAFETY_FLAGS = "safety_flags"
 
 
 def route_of(intent_name: str | None) -> str | None:
@@ -86,6 +87,9 @@ class SafetyOverride(GraphComponent):
                 self._set(
                     message, {INTENT_NAME_KEY: f"safety_{detection.route}", PREDICTED_CONFIDENCE_KEY: 1.0}
                 )
+                # Every route found, so that "I'm 16 and want to die" (answered as crisis)
+                # still marks the visitor as under 18 for the rest of the conversation.
+                message.set(SAFETY_FLAGS, list(detection.routes), add_to_output=True)
                 continue
             classifier = self._classifier_route(message)
             if classifier is not None and self.detector.explains_away(text, classifier):

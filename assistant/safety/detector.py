@@ -48,10 +48,11 @@ def _number(token_text: str) -> int | None:
 
 @dataclass(frozen=True)
 class Detection:
-    """A route and the rule that found it (no text of the message)."""
+    """A route, the rule that found it, and every route that matched (no text of the message)."""
 
     route: str
     rule: str
+    routes: Tuple[str, ...] = ()
 
 
 class SafetyDetector:
@@ -87,7 +88,11 @@ class SafetyDetector:
         variants = {normalise(text), normalise(text, invisible=" ")}
         detections = [self._detect_normalised(variant) for variant in sorted(variants)]
         found = [d for d in detections if d is not None]
-        return min(found, key=lambda d: ROUTES.index(d.route)) if found else None
+        if not found:
+            return None
+        best = min(found, key=lambda d: ROUTES.index(d.route))
+        routes = tuple(r for r in ROUTES if any(r in d.routes for d in found))
+        return Detection(best.route, best.rule, routes)
 
     def explains_away(self, text: str, route: str) -> bool:
         """True when the classifier's ``route`` is not borne out by the words themselves.
@@ -136,9 +141,9 @@ class SafetyDetector:
             found["child_content"] = "child_content:minor-in-sexual-context"
         if "sextortion" not in found and self._image_threat(doc):
             found["sextortion"] = "sextortion:image-threat"
-        for route in ROUTES:
-            if route in found:
-                return Detection(route, found[route])
+        routes = tuple(r for r in ROUTES if r in found)
+        for route in routes:
+            return Detection(route, found[route], routes)
         return None
 
     def _rule_holds(self, rule: str, doc: Doc, span: Span) -> bool:

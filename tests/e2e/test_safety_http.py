@@ -56,6 +56,15 @@ def test_child_content_is_not_stored(chat) -> None:
     assert rows == []
 
 
+def test_a_minor_in_crisis_gets_crisis_help_and_no_contact_later(chat) -> None:
+    assert "116 123" in texts(chat("I'm 16 and I want to die"))
+    for _ in range(4):
+        reply = chat("What does therapy focus on?")
+    reply = chat("how do I contact Tim")
+    assert "Get in touch" not in titles(reply)
+    assert "contact details on this website" not in texts(reply)
+
+
 def test_safety_answers_without_the_action_server(chat, server_pids) -> None:
     """Last in the session: stop the action server, safety and page answers still come from Rasa."""
     os.kill(server_pids["actions_pid"], signal.SIGTERM)

@@ -93,3 +93,9 @@ def test_sextortion_needs_images_money_or_threats(gate) -> None:
         intent_after(gate, text, [("safety_sextortion", 0.99), ("share_context", 0.01)])
         != "safety_sextortion"
     )
+
+
+def test_every_route_found_is_recorded_for_the_conversation(gate) -> None:
+    (message,) = gate.process([parsed("I'm 16 and I want to die", [("faq", 0.9)])])
+    assert message.get("intent")["name"] == "safety_crisis"
+    assert message.get("safety_flags") == ["crisis", "under_18"]

@@ -152,3 +152,16 @@ def test_abuse_response_covers_childhood_abuse_and_under_18s() -> None:
     values = load_settings({"HELP_REGION": "uk"}).template_vars()
     text = DOMAIN["responses"]["utter_safety_abuse"][0]["text"].format_map(values)
     assert "NAPAC" in text and "0808 801 0331" in text and "Childline on 0800 1111" in text
+
+
+def test_an_under_18_flag_on_a_crisis_turn_marks_the_visitor_as_a_minor() -> None:
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from assistant.nlg import minor_disclosed
+
+    tracker = DialogueStateTracker("v", slots=[])
+    assert not minor_disclosed(tracker)
+    flags = {"intent": {"name": "safety_crisis"}, "safety_flags": ["crisis", "under_18"]}
+    tracker.update(UserUttered("", intent={"name": "safety_crisis"}, parse_data=flags))
+    assert minor_disclosed(tracker)
