@@ -26,15 +26,9 @@ from rasa.shared.core.events import SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from assistant.safety.routes import SAFETY_INTENTS
 from assistant.settings import get_settings
 
-SAFETY_INTENTS = {
-    "safety_crisis",
-    "safety_under_18",
-    "safety_child_content",
-    "safety_sextortion",
-    "safety_abuse",
-}
 CONTACT_INTENTS = {"contact"}
 CONTACT_PAYLOADS = {"Get in touch"}
 HELP_BUTTON = {"title": "Get help now", "payload": "Get help now"}

@@ -17,13 +17,9 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-REDACTED_INTENTS = {
-    "safety_crisis",
-    "safety_under_18",
-    "safety_child_content",
-    "safety_sextortion",
-    "safety_abuse",
-}
+from assistant.safety.routes import SAFETY_INTENTS
+
+REDACTED_INTENTS = frozenset(SAFETY_INTENTS)
 REDACTED_TEXT = ""
 
 

@@ -24,9 +24,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant.safety.routes import ROUTES  # noqa: E402
 from scripts.evaluate_nlu import quiet_logging  # noqa: E402
-
-ROUTES = ("crisis", "under_18", "child_content", "sextortion", "abuse")
 
 
 async def routes_for(model: Path, texts: List[str]) -> List[str]:

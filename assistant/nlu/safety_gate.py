@@ -32,9 +32,9 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.language import load_pipeline
-from assistant.safety.detector import ROUTES, SafetyDetector
+from assistant.safety.detector import SafetyDetector
+from assistant.safety.routes import SAFETY_INTENTS
 
-SAFETY_INTENTS = {f"safety_{route}": route for route in ROUTES}
 SAFETY_FLAGS = "safety_flags"
 
 

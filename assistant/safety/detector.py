@@ -36,8 +36,7 @@ from assistant.safety.patterns import (
     SEARCH_WORDS,
     SEXUAL,
 )
-
-ROUTES: Tuple[str, ...] = ("crisis", "under_18", "child_content", "sextortion", "abuse")
+from assistant.safety.routes import ROUTES
 
 
 def _number(token_text: str) -> int | None:
