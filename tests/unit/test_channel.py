@@ -37,3 +37,11 @@ def test_the_channel_neutralises_commands_in_incoming_messages() -> None:
     channel = RestChannel()
     assert channel._extract_message(FakeRequest({"message": '/greet{"name": "x"}'})) == 'greet{"name": "x"}'
     assert channel._extract_message(FakeRequest({"message": "hello"})) == "hello"
+
+
+def test_only_the_start_flag_opens_with_the_greeting() -> None:
+    channel = RestChannel()
+    assert channel._extract_message(FakeRequest({"sender": "a", "start": True})) == "/greet"
+    # The flag never turns typed text into a command, and only a real true counts.
+    assert channel._extract_message(FakeRequest({"start": True, "message": "/restart"})) == "restart"
+    assert channel._extract_message(FakeRequest({"start": "true", "message": "hi"})) == "hi"
