@@ -1,20 +1,28 @@
-"""SQL tracker store that never writes the words of a safety disclosure.
+"""SQL tracker store that never keeps the words of a safety disclosure or a private answer.
 
 Configured in endpoints.yml (``tracker_store: type:
-assistant.tracker_store.RedactingSQLTrackerStore``). A visitor message routed to
-any safety response (crisis, under 18, child content, sextortion, abuse) is
-stored with its text, entities, metadata and classifier output removed; only the
-fact that the route was taken remains, so the conversation still flows (the
-rules and the safety cool-down see the intent) but nothing from that message is
-kept. The child-protection route requires this; the others get it as a kindness.
+assistant.tracker_store.RedactingSQLTrackerStore``). It is Rasa's SQL tracker
+store with three privacy rules applied as events are written:
+
+- A visitor message routed to any safety response (crisis, under 18, child
+  content, sextortion, abuse) is stored with its text, entities, metadata and
+  classifier output removed; only the fact that the route was taken remains,
+  so the rules and the safety cool-down still work.
+- A message typed while a private form is running (the reflection, the
+  enquiry) is stored without its words: the form's slots hold what is needed.
+- Reflection answers are never stored: their slots are written as a marker.
+  When a private slot is cleared, or the reflection ends by any path (finished,
+  stopped, or interrupted by a safety route), every value it held earlier is
+  erased from the stored conversation too, so a cleared slot is really gone.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+import json
+from typing import Any, Dict, Iterable, Iterator, List, Set
 
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, UserUttered
+from rasa.shared.core.events import ActiveLoop, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.safety.routes import SAFETY_INTENTS
@@ -22,27 +30,113 @@ from assistant.safety.routes import SAFETY_INTENTS
 REDACTED_INTENTS = frozenset(SAFETY_INTENTS)
 REDACTED_TEXT = ""
 
+REFLECTION_FORM = "reflection_form"
+REFLECTION_ANSWER_SLOTS = frozenset(
+    {"reflect_before", "reflect_gives", "reflect_after", "reflect_secrecy", "reflect_body", "reflect_instead"}
+)
+REFLECTION_SLOTS = REFLECTION_ANSWER_SLOTS | {"reflection_themes"}
+ANSWER_MARKER = "answered"
+# Forms whose messages are stored without their words.
+PRIVATE_LOOPS = frozenset({REFLECTION_FORM, "enquiry_form"})
+# Slots whose earlier values are erased from storage when they are cleared.
+PRIVATE_SLOTS = set(REFLECTION_SLOTS)
 
-def redact(event: Event) -> Event:
-    """A copy of ``event`` with nothing of what the visitor wrote, if it must not be kept."""
-    if not isinstance(event, UserUttered) or event.intent_name not in REDACTED_INTENTS:
-        return event
-    intent = {"name": event.intent_name, "confidence": 1.0}
+
+def register_private_slots(names: Iterable[str]) -> None:
+    """Add slots whose stored values are erased when they are cleared (used by the enquiry)."""
+    PRIVATE_SLOTS.update(names)
+
+
+def _stripped(event: UserUttered, keep_intent: bool) -> UserUttered:
+    intent = {"name": event.intent_name, "confidence": 1.0} if keep_intent else {}
     flags = list((event.parse_data or {}).get("safety_flags") or [])
+    parse_data: Dict[str, Any] = {"intent": intent, "entities": [], "text": REDACTED_TEXT}
+    if flags:
+        parse_data["safety_flags"] = flags
     return UserUttered(
         text=REDACTED_TEXT,
         intent=intent,
         entities=[],
-        parse_data={"intent": intent, "entities": [], "text": REDACTED_TEXT, "safety_flags": flags},
+        parse_data=parse_data,
         timestamp=event.timestamp,
         input_channel=event.input_channel,
         metadata={},
     )
 
 
+def redact(event: Event, in_private_loop: bool = False) -> Event:
+    """A copy of ``event`` with nothing of what the visitor wrote, if it must not be kept."""
+    if isinstance(event, UserUttered):
+        if event.intent_name in REDACTED_INTENTS or in_private_loop:
+            return _stripped(event, keep_intent=True)
+        return event
+    if isinstance(event, SlotSet) and event.key in REFLECTION_ANSWER_SLOTS and event.value is not None:
+        return SlotSet(event.key, ANSWER_MARKER, timestamp=event.timestamp)
+    return event
+
+
+def private_message_positions(events: List[Event]) -> Set[int]:
+    """Indices of the visitor messages sent while a private form was active."""
+    positions: Set[int] = set()
+    active_loop = None
+    for index, event in enumerate(events):
+        if isinstance(event, ActiveLoop):
+            active_loop = event.name
+        elif isinstance(event, SessionStarted):
+            active_loop = None
+        elif isinstance(event, UserUttered) and active_loop in PRIVATE_LOOPS:
+            positions.add(index)
+    return positions
+
+
+def slots_to_erase(new_events: List[Event], events_before: List[Event]) -> Set[str]:
+    """Private slots whose stored values must be erased after these new events are written."""
+    erase = {e.key for e in new_events if isinstance(e, SlotSet) and e.key in PRIVATE_SLOTS and e.value is None}
+    loop = None
+    for event in events_before:
+        if isinstance(event, ActiveLoop):
+            loop = event.name
+    for event in new_events:
+        if isinstance(event, ActiveLoop):
+            if loop == REFLECTION_FORM and event.name != REFLECTION_FORM:
+                erase |= REFLECTION_SLOTS
+            loop = event.name
+    return erase
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
-    """Rasa's SQL tracker store with child-protection disclosures redacted before they are written."""
+    """Rasa's SQL tracker store with private words redacted and cleared slots erased."""
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
-        for event in super()._additional_events(session, tracker):
-            yield redact(event)
+        events = list(tracker.events)
+        new = list(super()._additional_events(session, tracker))
+        start = len(events) - len(new)
+        private = private_message_positions(events)
+        for offset, event in enumerate(new):
+            yield redact(event, in_private_loop=(start + offset) in private)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Write the new events, then erase the stored values of any private slot just cleared."""
+        with self.session_scope() as session:
+            stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+        events = list(tracker.events)
+        erase = slots_to_erase(events[stored:], events[:stored])
+        await super().save(tracker)
+        if erase:
+            self.erase_slot_values(tracker.sender_id, erase)
+
+    def erase_slot_values(self, sender_id: str, slots: Set[str]) -> int:
+        """Set every stored value of ``slots`` in this conversation to empty; return rows changed."""
+        changed = 0
+        with self.session_scope() as session:
+            rows = session.query(self.SQLEvent).filter(
+                self.SQLEvent.sender_id == sender_id, self.SQLEvent.type_name == SlotSet.type_name
+            )
+            for row in rows:
+                data = json.loads(row.data)
+                if data.get("name") in slots and data.get("value") is not None:
+                    data["value"] = None
+                    row.data = json.dumps(data)
+                    changed += 1
+            session.commit()
+        return changed

@@ -26,7 +26,7 @@ HEADER = (
     "# Do not edit: change the knowledge file and run `make responses`.\n"
 )
 NEXT_STEP = "You can ask me something else, pick a topic, or get in touch with {therapist}."
-STANDARD_BUTTONS = ["Show me the topics", "Get in touch"]
+STANDARD_BUTTONS = ["Show me the topics", "Reflect privately", "Get in touch"]
 
 
 def render(section: Section) -> dict:

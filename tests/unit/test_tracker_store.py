@@ -7,7 +7,7 @@ import json
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.tracker_store import RedactingSQLTrackerStore
@@ -31,3 +31,75 @@ def test_safety_turn_is_stored_without_its_words(tmp_path, intent: str) -> None:
     user_rows = [r for r in rows if r["event"] == "user"]
     assert user_rows[0]["text"] == "what is this about"  # other turns are kept
     assert user_rows[1]["parse_data"]["intent"]["name"] == intent
+
+
+def _store(tmp_path) -> RedactingSQLTrackerStore:
+    domain = Domain.from_dict(
+        {
+            "slots": {
+                "reflect_before": {"type": "text", "mappings": [{"type": "custom"}]},
+                "reflect_gives": {"type": "text", "mappings": [{"type": "custom"}]},
+                "reflection_themes": {"type": "list", "mappings": [{"type": "custom"}]},
+            },
+            "forms": {"reflection_form": {"required_slots": ["reflect_before", "reflect_gives"]}},
+        }
+    )
+    return RedactingSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "t.db"))
+
+
+def _rows(store: RedactingSQLTrackerStore) -> str:
+    with store.session_scope() as session:
+        return json.dumps([json.loads(r.data) for r in session.query(store.SQLEvent).all()])
+
+
+def _answer_turn(tracker: DialogueStateTracker, text: str, slot: str, themes: list) -> None:
+    tracker.update(UserUttered(text, intent={"name": "share_context", "confidence": 0.7}, parse_data={"text": text}))
+    tracker.update(SlotSet(slot, text))
+    tracker.update(SlotSet(slot, "answered"))
+    tracker.update(SlotSet("reflection_themes", themes))
+
+
+@pytest.mark.parametrize("ending", ["finished", "stopped", "safety"])
+def test_reflection_answers_are_never_stored_and_erased_when_it_ends(tmp_path, ending: str) -> None:
+    store = _store(tmp_path)
+    tracker = store.init_tracker("visitor")
+    canary = "canary-lonely-after-work"
+    tracker.update(UserUttered("yes let's begin", intent={"name": "affirm", "confidence": 0.9}))
+    tracker.update(ActionExecuted("reflection_form"))
+    tracker.update(ActiveLoop("reflection_form"))
+    asyncio.run(store.save(tracker))
+    _answer_turn(tracker, canary, "reflect_before", ["loneliness"])
+    asyncio.run(store.save(tracker))
+    stored = _rows(store)
+    assert canary not in stored  # neither the message nor the slot value
+    assert "loneliness" in stored  # the theme ids live until the end
+    assert asyncio.run(store.retrieve("visitor")).get_slot("reflection_themes") == ["loneliness"]
+
+    if ending == "finished":
+        _answer_turn(tracker, "canary-second", "reflect_gives", ["loneliness", "validation"])
+        tracker.update(ActiveLoop(None))
+        for slot in ("reflect_before", "reflect_gives", "reflection_themes"):
+            tracker.update(SlotSet(slot, None))
+    elif ending == "stopped":
+        tracker.update(UserUttered("stop", intent={"name": "stop", "confidence": 0.9}))
+        tracker.update(ActiveLoop(None))
+    else:
+        tracker.update(UserUttered("canary-crisis", intent={"name": "safety_crisis", "confidence": 1.0}))
+        tracker.update(ActionExecuted("utter_safety_crisis"))
+        tracker.update(ActiveLoop(None))
+    asyncio.run(store.save(tracker))
+
+    stored = _rows(store)
+    assert "canary" not in stored
+    assert "loneliness" not in stored and "validation" not in stored
+    again = asyncio.run(store.retrieve("visitor"))
+    for slot in ("reflect_before", "reflect_gives", "reflection_themes"):
+        assert again.get_slot(slot) is None
+
+
+def test_messages_outside_private_forms_are_kept(tmp_path) -> None:
+    store = _store(tmp_path)
+    tracker = store.init_tracker("visitor")
+    tracker.update(UserUttered("how is it different from porn", intent={"name": "faq", "confidence": 0.9}))
+    asyncio.run(store.save(tracker))
+    assert "different from porn" in _rows(store)
