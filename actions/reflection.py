@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Sequence
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.page_search import best_section
+from actions.mid_form import answer_question, latest_intent, looks_like_question  # noqa: F401
 from actions.reflection_themes import find_themes, focus_areas, theme_labels
 
 logger = logging.getLogger(__name__)
@@ -56,22 +56,6 @@ FOCUS_RESPONSES = {
 }
 
 _SKIP = re.compile(r"^\s*(skip|next|pass|n/?a|-+)\W*$", re.IGNORECASE)
-_QUESTION_START = re.compile(
-    r"^\s*(what|how|why|when|where|who|which|is|are|does|do|can|could|will|would|should)\b",
-    re.IGNORECASE,
-)
-# Questions answered in the middle of the reflection, then the same prompt again.
-PAGE_INTENTS = {"faq", "not_on_page"}
-ANSWERED_BY_RESPONSE = {
-    "contact": "utter_contact",
-    "bot_challenge": "utter_bot_challenge",
-    "what_can_you_do": "utter_what_can_you_do",
-}
-
-
-def looks_like_question(text: str) -> bool:
-    """A message phrased as a question (a question mark, or a question word first)."""
-    return "?" in text or bool(_QUESTION_START.match(text))
 
 
 def join_labels(labels: Sequence[str]) -> str:
@@ -80,32 +64,6 @@ def join_labels(labels: Sequence[str]) -> str:
     if len(labels) <= 1:
         return "".join(labels)
     return ", ".join(labels[:-1]) + " and " + labels[-1]
-
-
-def _intent(tracker: Tracker) -> str:
-    return ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
-
-
-def _retrieval_response(tracker: Tracker, intent: str) -> Optional[str]:
-    """The answer the response selector chose for a page question (``utter_faq/<id>``)."""
-    selector = (tracker.latest_message or {}).get("response_selector") or {}
-    chosen = (selector.get(intent) or {}).get("response") or {}
-    utter = chosen.get("utter_action")
-    return utter if isinstance(utter, str) and utter.startswith(f"utter_{intent}/") else None
-
-
-def answer_question(text: str, intent: str, tracker: Tracker) -> Optional[str]:
-    """The response that answers a question asked in the middle of the reflection, if it is one."""
-    if not looks_like_question(text):
-        return None
-    if intent in PAGE_INTENTS:
-        return _retrieval_response(tracker, intent)
-    if intent in ANSWERED_BY_RESPONSE:
-        return ANSWERED_BY_RESPONSE[intent]
-    if intent == "nlu_fallback":
-        match = best_section(text)
-        return f"utter_faq/{match[0]}" if match else None
-    return None
 
 
 def cleared() -> List[EventType]:
@@ -131,9 +89,11 @@ class ValidateReflectionForm(FormValidationAction):
             return []
         return domain_slots
 
-    def _validate(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
+    def _validate(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Dict[str, Any]:
         text = (tracker.latest_message or {}).get("text") or ""
-        intent = _intent(tracker)
+        intent = latest_intent(tracker)
         if intent == "skip" or _SKIP.match(text):
             dispatcher.utter_message(response="utter_reflect_ack_skip")
             logger.info("reflection prompt=%s skipped", slot)
@@ -148,28 +108,42 @@ class ValidateReflectionForm(FormValidationAction):
         themes = known + [t for t in found if t not in known]
         if found:
             short = slot.removeprefix("reflect_")
-            dispatcher.utter_message(response=f"utter_reflect_ack_{short}", themes=join_labels(theme_labels(found)))
+            dispatcher.utter_message(
+                response=f"utter_reflect_ack_{short}", themes=join_labels(theme_labels(found))
+            )
         else:
             dispatcher.utter_message(response="utter_reflect_ack_plain")
         logger.info("reflection prompt=%s answered themes=%d", slot, len(found))
         return {slot: ANSWERED, THEMES_SLOT: themes}
 
-    def validate_reflect_before(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    def validate_reflect_before(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._validate("reflect_before", value, dispatcher, tracker)
 
-    def validate_reflect_gives(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    def validate_reflect_gives(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._validate("reflect_gives", value, dispatcher, tracker)
 
-    def validate_reflect_after(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    def validate_reflect_after(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._validate("reflect_after", value, dispatcher, tracker)
 
-    def validate_reflect_secrecy(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    def validate_reflect_secrecy(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._validate("reflect_secrecy", value, dispatcher, tracker)
 
-    def validate_reflect_body(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    def validate_reflect_body(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._validate("reflect_body", value, dispatcher, tracker)
 
-    def validate_reflect_instead(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    def validate_reflect_instead(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._validate("reflect_instead", value, dispatcher, tracker)
 
 
@@ -179,7 +153,9 @@ class ActionReflectionSummary(Action):
     def name(self) -> str:
         return "action_reflection_summary"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         if tracker.get_slot("is_minor"):
             dispatcher.utter_message(response="utter_reflection_adults_only")
             return cleared()
@@ -188,7 +164,9 @@ class ActionReflectionSummary(Action):
         if not themes:
             dispatcher.utter_message(response="utter_reflection_no_themes")
             return cleared()
-        dispatcher.utter_message(response="utter_reflection_summary", themes=join_labels(theme_labels(themes)))
+        dispatcher.utter_message(
+            response="utter_reflection_summary", themes=join_labels(theme_labels(themes))
+        )
         areas = focus_areas(themes)
         for area in areas:
             dispatcher.utter_message(response=FOCUS_RESPONSES[area])
@@ -202,7 +180,9 @@ class ActionStopReflection(Action):
     def name(self) -> str:
         return "action_stop_reflection"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         logger.info("reflection stopped by the visitor")
         dispatcher.utter_message(response="utter_reflection_stopped")
         return cleared()

@@ -35,6 +35,13 @@ HELP_BUTTON = {"title": "Get help now", "payload": "Get help now"}
 COOLDOWN_TURNS = 3  # the safety turn itself and the next two
 _CONTACT_CLAUSE = re.compile(r",? or get in touch with [^.]+\.")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# A markdown link whose address came out empty: the booking option when no BOOKING_URL is set.
+_EMPTY_LINK = "]()"
+
+
+def without_empty_links(text: str) -> str:
+    """Drop every line that holds a link with no address (an option that is not configured)."""
+    return "\n".join(line for line in text.split("\n") if _EMPTY_LINK not in line)
 
 
 def minor_disclosed(tracker: DialogueStateTracker) -> bool:
@@ -127,6 +134,8 @@ class SettingsResponseNLG(TemplatedNaturalLanguageGenerator):
         response = await super().generate(utter_action, tracker, output_channel, **values)
         if response is None:
             return None
+        if response.get("text") and _EMPTY_LINK in response["text"]:
+            response["text"] = without_empty_links(response["text"])
         return apply_safety_rules(
             response,
             session_intents(tracker),

@@ -32,6 +32,10 @@ class Settings:
     knowledge_file: Path = DEFAULT_KNOWLEDGE
     spacy_model: Path = DEFAULT_SPACY_MODEL
     retrieval_threshold: float | None = None
+    # Online booking page (Calendly/Cal.com style); the option is hidden when empty.
+    booking_url: str = ""
+    reply_time: str = "within two working days"
+    retention_months: int = 12
 
     def template_vars(self) -> Dict[str, str]:
         """Values that responses may use as ``{placeholders}``."""
@@ -43,6 +47,9 @@ class Settings:
             "therapist": self.therapist,
             "page_url": self.page_url,
             "contact_link": contact_link,
+            "booking_url": self.booking_url,
+            "reply_time": self.reply_time,
+            "retention_months": str(self.retention_months),
         }
         values.update({f"help_{key}": value for key, value in self.help.items()})
         return values
@@ -67,6 +74,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     region = (env.get("HELP_REGION") or help_cfg.get("default_region") or "uk").lower()
     if region not in regions:
         raise SettingsError(f"HELP_REGION={region!r} is not one of {sorted(regions)} in {resources_file}")
+    booking_url = (env.get("BOOKING_URL") or site.get("booking_url") or "").strip()
+    if booking_url and not booking_url.startswith("https://"):
+        raise SettingsError("BOOKING_URL must be an https:// address")
+    from assistant.enquiries.config import load_config  # one reader of the enquiry settings
+
+    enquiry = load_config(env)
     return Settings(
         therapist=str(site.get("therapist", "")),
         page_url=(env.get("PAGE_URL") or site.get("page_url") or "").rstrip("/"),
@@ -76,6 +89,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         knowledge_file=Path(env.get("KNOWLEDGE_FILE") or DEFAULT_KNOWLEDGE),
         spacy_model=Path(env.get("SPACY_MODEL") or DEFAULT_SPACY_MODEL),
         retrieval_threshold=(float(env["RETRIEVAL_THRESHOLD"]) if env.get("RETRIEVAL_THRESHOLD") else None),
+        booking_url=booking_url,
+        reply_time=enquiry.reply_time,
+        retention_months=enquiry.retention_months,
     )
 
 

@@ -11,18 +11,22 @@ store with three privacy rules applied as events are written:
 - A message typed while a private form is running (the reflection, the
   enquiry) is stored without its words: the form's slots hold what is needed.
 - Reflection answers are never stored: their slots are written as a marker.
-  When a private slot is cleared, or the reflection ends by any path (finished,
+  When a private slot is cleared, or a private form ends by any path (finished,
   stopped, or interrupted by a safety route), every value it held earlier is
   erased from the stored conversation too, so a cleared slot is really gone.
+
+And one rule for the visitor's right to erasure: a ``Restarted`` event (only
+reachable through "delete my chat", after a confirmation; typed commands are
+neutralised by the channel) deletes every stored event of the conversation.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, Iterator, List, Set
+from typing import Any, Dict, FrozenSet, Iterator, List, Set
 
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import ActiveLoop, Event, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import ActiveLoop, Event, Restarted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.safety.routes import SAFETY_INTENTS
@@ -35,16 +39,30 @@ REFLECTION_ANSWER_SLOTS = frozenset(
     {"reflect_before", "reflect_gives", "reflect_after", "reflect_secrecy", "reflect_body", "reflect_instead"}
 )
 REFLECTION_SLOTS = REFLECTION_ANSWER_SLOTS | {"reflection_themes"}
+ENQUIRY_FORM = "enquiry_form"
+ENQUIRY_SLOTS = frozenset(
+    {
+        "enquiry_name",
+        "enquiry_contact_method",
+        "enquiry_email",
+        "enquiry_phone",
+        "enquiry_who_for",
+        "enquiry_availability",
+        "enquiry_message",
+        "enquiry_consent",
+        "enquiry_confirm",
+        "enquiry_key",
+        "enquiry_prompt",
+        "enquiry_reference",
+    }
+)
 ANSWER_MARKER = "answered"
-# Forms whose messages are stored without their words.
-PRIVATE_LOOPS = frozenset({REFLECTION_FORM, "enquiry_form"})
+# Private forms: their messages are stored without their words, and their slots
+# are erased from storage when the form ends.
+FORM_SLOTS: Dict[str, FrozenSet[str]] = {REFLECTION_FORM: REFLECTION_SLOTS, ENQUIRY_FORM: ENQUIRY_SLOTS}
+PRIVATE_LOOPS = frozenset(FORM_SLOTS)
 # Slots whose earlier values are erased from storage when they are cleared.
-PRIVATE_SLOTS = set(REFLECTION_SLOTS)
-
-
-def register_private_slots(names: Iterable[str]) -> None:
-    """Add slots whose stored values are erased when they are cleared (used by the enquiry)."""
-    PRIVATE_SLOTS.update(names)
+PRIVATE_SLOTS = REFLECTION_SLOTS | ENQUIRY_SLOTS
 
 
 def _stripped(event: UserUttered, keep_intent: bool) -> UserUttered:
@@ -91,15 +109,17 @@ def private_message_positions(events: List[Event]) -> Set[int]:
 
 def slots_to_erase(new_events: List[Event], events_before: List[Event]) -> Set[str]:
     """Private slots whose stored values must be erased after these new events are written."""
-    erase = {e.key for e in new_events if isinstance(e, SlotSet) and e.key in PRIVATE_SLOTS and e.value is None}
+    erase = {
+        e.key for e in new_events if isinstance(e, SlotSet) and e.key in PRIVATE_SLOTS and e.value is None
+    }
     loop = None
     for event in events_before:
         if isinstance(event, ActiveLoop):
             loop = event.name
     for event in new_events:
         if isinstance(event, ActiveLoop):
-            if loop == REFLECTION_FORM and event.name != REFLECTION_FORM:
-                erase |= REFLECTION_SLOTS
+            if loop in FORM_SLOTS and event.name != loop:
+                erase |= FORM_SLOTS[loop]
             loop = event.name
     return erase
 
@@ -118,9 +138,15 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Write the new events, then erase the stored values of any private slot just cleared."""
         with self.session_scope() as session:
-            stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+            stored = self._event_query(
+                session, tracker.sender_id, fetch_events_from_all_sessions=False
+            ).count()
         events = list(tracker.events)
-        erase = slots_to_erase(events[stored:], events[:stored])
+        new = events[stored:]
+        if any(isinstance(e, Restarted) for e in new):
+            self.delete_conversation(tracker.sender_id)
+            return
+        erase = slots_to_erase(new, events[:stored])
         await super().save(tracker)
         if erase:
             self.erase_slot_values(tracker.sender_id, erase)
@@ -140,3 +166,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                     changed += 1
             session.commit()
         return changed
+
+    def delete_conversation(self, sender_id: str) -> int:
+        """Delete every stored event of this conversation (all sessions); return rows deleted."""
+        with self.session_scope() as session:
+            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
+            session.commit()
+        return int(deleted or 0)

@@ -23,7 +23,9 @@ from assistant.safety.routes import SAFETY_INTENTS
 from tests.conftest import all_responses
 
 
-def tracker(text: str, intent: str = "share_context", slots: Dict[str, Any] | None = None, **latest: Any) -> Tracker:
+def tracker(
+    text: str, intent: str = "share_context", slots: Dict[str, Any] | None = None, **latest: Any
+) -> Tracker:
     message = {"text": text, "intent": {"name": intent, "confidence": 0.8}, **latest}
     return Tracker(
         sender_id="t",
@@ -70,7 +72,9 @@ def test_an_answer_without_themes_gets_a_plain_acknowledgement(dispatcher, fake_
     assert sent(dispatcher) == ["utter_reflect_ack_plain"]
 
 
-@pytest.mark.parametrize("text, intent", [("skip", "skip"), ("Next", "share_context"), ("pass.", "deny"), ("-", "nlu_fallback")])
+@pytest.mark.parametrize(
+    "text, intent", [("skip", "skip"), ("Next", "share_context"), ("pass.", "deny"), ("-", "nlu_fallback")]
+)
 def test_skip_moves_on_without_an_answer(text, intent, dispatcher, fake_themes) -> None:
     assert validate("reflect_after", tracker(text, intent), dispatcher) == {"reflect_after": "skipped"}
     assert sent(dispatcher) == ["utter_reflect_ack_skip"]
@@ -90,19 +94,33 @@ def test_a_question_the_classifier_was_unsure_of_is_searched_on_the_page(dispatc
 
 
 def test_contact_asked_mid_reflection_is_answered_then_the_prompt_repeats(dispatcher, fake_themes) -> None:
-    assert validate("reflect_gives", tracker("can I talk to Tim?", "contact"), dispatcher) == {"reflect_gives": None}
+    assert validate("reflect_gives", tracker("can I talk to Tim?", "contact"), dispatcher) == {
+        "reflect_gives": None
+    }
     assert sent(dispatcher) == ["utter_contact"]
 
 
-def test_a_personal_statement_classified_as_a_page_question_is_still_an_answer(dispatcher, fake_themes) -> None:
+def test_a_personal_statement_classified_as_a_page_question_is_still_an_answer(
+    dispatcher, fake_themes
+) -> None:
     fake_themes["i feel ashamed after"] = ["shame"]
-    t = tracker("i feel ashamed after", "faq", response_selector={"faq": {"response": {"utter_action": "utter_faq/x"}}})
+    t = tracker(
+        "i feel ashamed after",
+        "faq",
+        response_selector={"faq": {"response": {"utter_action": "utter_faq/x"}}},
+    )
     assert validate("reflect_after", t, dispatcher)["reflect_after"] == "answered"
 
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("what is it?", True), ("How does therapy work", True), ("is it normal", True), ("lonely", False), ("I wonder", False)],
+    [
+        ("what is it?", True),
+        ("How does therapy work", True),
+        ("is it normal", True),
+        ("lonely", False),
+        ("I wonder", False),
+    ],
 )
 def test_looks_like_question(text, expected) -> None:
     assert looks_like_question(text) is expected
@@ -137,7 +155,9 @@ def test_summary_names_themes_and_focus_areas_and_clears_everything(dispatcher) 
     assert_cleared(events)
     responses = sent(dispatcher)
     assert responses[0] == "utter_reflection_summary"
-    assert "utter_reflection_focus_attachment" in responses and "utter_reflection_focus_lifestyle" in responses
+    assert (
+        "utter_reflection_focus_attachment" in responses and "utter_reflection_focus_lifestyle" in responses
+    )
     assert responses[-1] == "utter_reflection_next_steps"
     assert dispatcher.messages[-1]["read_more"] == reflection.READ_MORE["focus_attachment"]
     assert "lonel" in dispatcher.messages[0]["themes"]
@@ -161,8 +181,15 @@ def test_stop_is_kind_and_clears_every_answer(dispatcher) -> None:
 
 def test_every_response_the_actions_use_exists() -> None:
     responses = all_responses()
-    used = {f"utter_reflect_ack_{p.removeprefix('reflect_')}" for p in PROMPTS} | set(reflection.FOCUS_RESPONSES.values())
-    used |= {"utter_reflect_ack_plain", "utter_reflect_ack_skip", "utter_reflection_summary", "utter_reflection_next_steps"}
+    used = {f"utter_reflect_ack_{p.removeprefix('reflect_')}" for p in PROMPTS} | set(
+        reflection.FOCUS_RESPONSES.values()
+    )
+    used |= {
+        "utter_reflect_ack_plain",
+        "utter_reflect_ack_skip",
+        "utter_reflection_summary",
+        "utter_reflection_next_steps",
+    }
     used |= {"utter_reflection_no_themes", "utter_reflection_stopped", "utter_reflection_adults_only"}
     used |= {f"utter_ask_{p}" for p in PROMPTS}
     assert used <= set(responses)

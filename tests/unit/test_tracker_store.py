@@ -7,7 +7,7 @@ import json
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Restarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.tracker_store import RedactingSQLTrackerStore
@@ -53,7 +53,9 @@ def _rows(store: RedactingSQLTrackerStore) -> str:
 
 
 def _answer_turn(tracker: DialogueStateTracker, text: str, slot: str, themes: list) -> None:
-    tracker.update(UserUttered(text, intent={"name": "share_context", "confidence": 0.7}, parse_data={"text": text}))
+    tracker.update(
+        UserUttered(text, intent={"name": "share_context", "confidence": 0.7}, parse_data={"text": text})
+    )
     tracker.update(SlotSet(slot, text))
     tracker.update(SlotSet(slot, "answered"))
     tracker.update(SlotSet("reflection_themes", themes))
@@ -103,3 +105,45 @@ def test_messages_outside_private_forms_are_kept(tmp_path) -> None:
     tracker.update(UserUttered("how is it different from porn", intent={"name": "faq", "confidence": 0.9}))
     asyncio.run(store.save(tracker))
     assert "different from porn" in _rows(store)
+
+
+def test_delete_my_chat_removes_every_stored_event_of_the_conversation(tmp_path) -> None:
+    store = _store(tmp_path)
+    tracker = store.init_tracker("visitor")
+    other = store.init_tracker("someone-else")
+    tracker.update(UserUttered("canary-first-session", intent={"name": "faq", "confidence": 0.9}))
+    other.update(UserUttered("kept", intent={"name": "faq", "confidence": 0.9}))
+    asyncio.run(store.save(tracker))
+    asyncio.run(store.save(other))
+    tracker.update(UserUttered("delete my chat", intent={"name": "delete_chat", "confidence": 0.9}))
+    tracker.update(ActionExecuted("utter_confirm_delete_chat"))
+    tracker.update(UserUttered("yes", intent={"name": "affirm", "confidence": 0.9}))
+    tracker.update(ActionExecuted("action_restart"))
+    tracker.update(Restarted())
+    asyncio.run(store.save(tracker))
+    stored = _rows(store)
+    assert "canary" not in stored and "delete my chat" not in stored
+    assert "kept" in stored
+    assert asyncio.run(store.retrieve("visitor")) is None
+
+
+def test_enquiry_details_are_erased_when_the_form_is_interrupted(tmp_path) -> None:
+    domain = Domain.from_dict(
+        {
+            "slots": {"enquiry_name": {"type": "text", "mappings": [{"type": "custom"}]}},
+            "forms": {"enquiry_form": {"required_slots": ["enquiry_name"]}},
+        }
+    )
+    store = RedactingSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "t.db"))
+    tracker = store.init_tracker("visitor")
+    tracker.update(ActiveLoop("enquiry_form"))
+    tracker.update(UserUttered("Canary Name", intent={"name": "share_context", "confidence": 0.5}))
+    tracker.update(SlotSet("enquiry_name", "Canary Name"))
+    asyncio.run(store.save(tracker))
+    assert "Canary" in _rows(store)  # kept while the form needs it, but not the typed message
+    assert asyncio.run(store.retrieve("visitor")).get_slot("enquiry_name") == "Canary Name"
+    tracker.update(UserUttered("i'm 15", intent={"name": "safety_under_18", "confidence": 1.0}))
+    tracker.update(ActiveLoop(None))
+    asyncio.run(store.save(tracker))
+    assert "Canary" not in _rows(store) and "15" not in _rows(store)
+    assert asyncio.run(store.retrieve("visitor")).get_slot("enquiry_name") is None
