@@ -1,0 +1,239 @@
+"""The therapist's command-line tool for enquiries.
+
+    python -m assistant.enquiries.admin list [--all | --open]
+    python -m assistant.enquiries.admin show REF
+    python -m assistant.enquiries.admin handled REF
+    python -m assistant.enquiries.admin export [--out FILE] [--open]
+    python -m assistant.enquiries.admin erase REF | --email ADDRESS  [--yes]
+    python -m assistant.enquiries.admin purge [--dry-run] [--yes]
+    python -m assistant.enquiries.admin migrate
+
+Exit codes: 0 done, 1 no such enquiry, 2 usage error, 3 database unavailable, 4 cancelled.
+Output goes to the terminal only; nothing personal is logged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from typing import IO, List, Sequence
+
+from assistant.enquiries.errors import StoreUnavailable
+from assistant.enquiries.migrate import head_revision
+from assistant.enquiries.models import normalise_reference
+from assistant.enquiries.records import EnquiryRecord, ErasureResult
+from assistant.enquiries.store import EnquiryStore
+
+EXIT_OK = 0
+EXIT_NOT_FOUND = 1
+EXIT_USAGE = 2
+EXIT_UNAVAILABLE = 3
+EXIT_CANCELLED = 4
+
+
+def _when(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "-"
+
+
+def _table(records: Sequence[EnquiryRecord]) -> List[str]:
+    header = ("REF", "RECEIVED", "ROUTE", "STATUS", "EMAIL SENT", "CONTACT", "NAME")
+    rows = [
+        (
+            r.reference,
+            _when(r.created_at),
+            r.route,
+            "open" if r.is_open else "handled",
+            "yes" if r.notification == "sent" else r.notification,
+            r.contact_method,
+            r.name,
+        )
+        for r in records
+    ]
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    return [
+        "  ".join(str(value).ljust(width) for value, width in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
+
+
+def _details(record: EnquiryRecord) -> List[str]:
+    fields = [
+        ("Reference", record.reference),
+        ("Received", _when(record.created_at)),
+        ("Route", record.route),
+        ("Who for", record.who_for or "-"),
+        ("Status", "open" if record.is_open else f"handled {_when(record.handled_at)}"),
+        ("Name", record.name),
+        ("Contact by", record.contact_method),
+        ("Email", record.email or "-"),
+        ("Phone", record.phone or "-"),
+        ("Availability", record.availability or "-"),
+        ("Notification", f"{record.notification} (attempts: {record.notification_attempts})"),
+        ("Consent given", _when(record.consent_at)),
+        ("Consent text", record.consent_text),
+    ]
+    width = max(len(label) for label, _ in fields)
+    lines = [f"{label.ljust(width)}  {value}" for label, value in fields]
+    lines += ["", "Message:", record.message or "-"]
+    return lines
+
+
+def _confirm(question: str, assume_yes: bool, stdin: IO[str], stdout: IO[str]) -> bool:
+    if assume_yes or not stdin.isatty():
+        return True
+    stdout.write(f"{question} [y/N] ")
+    stdout.flush()
+    return stdin.readline().strip().lower() in {"y", "yes"}
+
+
+def _enquiries(count: int) -> str:
+    return f"{count} enquir{'y' if count == 1 else 'ies'}"
+
+
+def _erasure_lines(result: ErasureResult) -> List[str]:
+    return [
+        f"erased {_enquiries(result.enquiries)}"
+        + (f": {', '.join(result.references)}" if result.references else ""),
+        f"  outbox rows removed:         {result.outbox_rows}",
+        f"  local email files removed:   {result.mail_files}",
+        f"  conversation events removed: {result.conversation_events}",
+    ]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="python -m assistant.enquiries.admin",
+        description="Read and manage enquiries sent through the website assistant.",
+        epilog="Exit codes: 0 done, 1 no such enquiry, 2 usage error, 3 database unavailable, 4 cancelled.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    listing = commands.add_parser("list", help="list enquiries (open ones unless --all)")
+    which = listing.add_mutually_exclusive_group()
+    which.add_argument("--all", action="store_true", help="include handled enquiries")
+    which.add_argument("--open", action="store_true", help="only open enquiries (the default)")
+
+    show = commands.add_parser("show", help="show one enquiry in full")
+    show.add_argument("reference", metavar="REF")
+
+    handled = commands.add_parser("handled", help="mark an enquiry handled")
+    handled.add_argument("reference", metavar="REF")
+
+    export = commands.add_parser("export", help="export enquiries as CSV (all, unless --open)")
+    export.add_argument("--out", metavar="FILE", help="write to FILE (mode 600) instead of standard output")
+    export.add_argument("--open", action="store_true", help="only open enquiries")
+
+    erase = commands.add_parser("erase", help="erase an enquiry and the visitor's conversation")
+    target = erase.add_mutually_exclusive_group(required=True)
+    target.add_argument("reference", nargs="?", metavar="REF")
+    target.add_argument("--email", metavar="ADDRESS", help="erase every enquiry from this address")
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    purge = commands.add_parser("purge", help="erase everything older than ENQUIRY_RETENTION_MONTHS")
+    purge.add_argument("--dry-run", action="store_true", help="only say what would be erased")
+    purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    commands.add_parser("migrate", help="create or upgrade the database schema (also done on first use)")
+    return parser
+
+
+def run(
+    argv: Sequence[str] | None = None,
+    store: EnquiryStore | None = None,
+    stdout: IO[str] = sys.stdout,
+    stderr: IO[str] = sys.stderr,
+    stdin: IO[str] = sys.stdin,
+) -> int:
+    """Run one command; returns the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage
+        return int(exc.code or 0)
+    store = store or EnquiryStore()
+
+    def out(*lines: str) -> None:
+        for line in lines:
+            print(line, file=stdout)
+
+    try:
+        if args.command == "migrate":
+            store.engine  # noqa: B018 - connecting migrates the schema
+            out(f"enquiry database at revision {head_revision()}")
+            return EXIT_OK
+
+        if args.command == "list":
+            records = store.list(include_handled=args.all)
+            if not records:
+                out("no enquiries" if args.all else "no open enquiries (use --all to include handled ones)")
+            else:
+                out(*_table(records))
+            return EXIT_OK
+
+        if args.command == "show":
+            record = store.get(args.reference)
+            if record is None:
+                print(f"no enquiry {args.reference}", file=stderr)
+                return EXIT_NOT_FOUND
+            out(*_details(record))
+            return EXIT_OK
+
+        if args.command == "handled":
+            if not store.mark_handled(args.reference):
+                print(f"no enquiry {args.reference}", file=stderr)
+                return EXIT_NOT_FOUND
+            out(f"{normalise_reference(args.reference)} marked handled")
+            return EXIT_OK
+
+        if args.command == "export":
+            count = store.export_csv(args.out or stdout, include_handled=not args.open)
+            if args.out:
+                out(f"exported {count} enquiries to {args.out}")
+            return EXIT_OK
+
+        if args.command == "erase":
+            what = f"every enquiry from {args.email}" if args.email else f"enquiry {args.reference}"
+            if not _confirm(f"Erase {what} and the visitor's conversation?", args.yes, stdin, stdout):
+                print("cancelled", file=stderr)
+                return EXIT_CANCELLED
+            result = store.erase_by_email(args.email) if args.email else store.erase(args.reference)
+            if not result.enquiries:
+                print(f"no {what.replace('every ', '')} found", file=stderr)
+                return EXIT_NOT_FOUND
+            out(*_erasure_lines(result))
+            return EXIT_OK
+
+        if args.command == "purge":
+            preview = store.purge(dry_run=True)
+            summary = (
+                f"{_enquiries(preview.erased.enquiries)} and {preview.old_conversations} other conversation(s) "
+                f"older than {preview.cutoff:%Y-%m-%d} ({store.config.retention_months} months)"
+            )
+            if args.dry_run:
+                out(f"would erase {summary}", *(f"  {ref}" for ref in preview.erased.references))
+                return EXIT_OK
+            if not _confirm(f"Erase {summary}?", args.yes, stdin, stdout):
+                print("cancelled", file=stderr)
+                return EXIT_CANCELLED
+            result = store.purge(older_than=preview.cutoff)
+            out(
+                *_erasure_lines(result.erased),
+                f"  old conversations removed:   {result.old_conversations}",
+            )
+            return EXIT_OK
+    except StoreUnavailable as exc:
+        print(f"the enquiry database is unavailable ({exc.error}); check DATABASE_URL", file=stderr)
+        return EXIT_UNAVAILABLE
+    finally:
+        store.dispose()
+    return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+
+
+def main() -> int:
+    """Command line entry point."""
+    return run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

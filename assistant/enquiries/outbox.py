@@ -1,0 +1,154 @@
+"""The notification outbox: claim a due row, then mark it sent or schedule a retry.
+
+Claims are compare-and-set updates (``UPDATE ... WHERE status = 'pending' AND ...``), so two
+workers never both own a row. A claim is a lease: a worker that dies mid-send leaves a
+``sending`` row whose lease expires, and another worker takes it over. Finishing a row checks
+the claim token, so a worker whose lease was taken over cannot overwrite the new owner's result.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Collection
+
+from sqlalchemy import and_, func, select, update
+
+from assistant.enquiries.models import OUTBOX_PENDING, OUTBOX_SENDING, OUTBOX_SENT, Enquiry, Outbox
+from assistant.enquiries.store import EnquiryStore
+
+CANDIDATES = 10
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A row this worker owns until ``lease_until``."""
+
+    outbox_id: int
+    token: str
+    reference: str
+    route: str
+    created_at: datetime
+    attempt: int
+    lease_until: datetime
+
+
+def backoff_seconds(attempt: int, base: float, cap: float, jitter: float = 0.1) -> float:
+    """Exponential backoff: ``base * 2**(attempt-1)``, at most ``cap``, plus up to 10% jitter."""
+    delay = min(cap, base * (2 ** max(0, min(attempt - 1, 30))))
+    return delay * (1 + random.uniform(0, jitter))  # noqa: S311 - jitter, not security
+
+
+def _due(now: datetime):  # noqa: ANN202 - a SQLAlchemy expression
+    return and_(Outbox.status.in_((OUTBOX_PENDING, OUTBOX_SENDING)), Outbox.next_attempt_at <= now)
+
+
+def claim_next(
+    store: EnquiryStore, now: datetime, lease: timedelta, skip: Collection[int] = ()
+) -> Claim | None:
+    """Claim the oldest due row (pending, or sending with an expired lease) not in ``skip``."""
+
+    def run() -> Claim | None:
+        with store.session() as session:
+            candidates = session.execute(
+                select(Outbox.id, Outbox.status, Outbox.next_attempt_at)
+                .where(_due(now), Outbox.id.not_in(list(skip)))
+                .order_by(Outbox.next_attempt_at, Outbox.id)
+                .limit(CANDIDATES)
+            ).all()
+        for outbox_id, status, next_attempt_at in candidates:
+            token = secrets.token_hex(16)
+            with store.session() as session:
+                claimed = session.execute(
+                    update(Outbox)
+                    .where(
+                        Outbox.id == outbox_id,
+                        Outbox.status == status,
+                        Outbox.next_attempt_at == next_attempt_at,
+                        _due(now),
+                    )
+                    .values(
+                        status=OUTBOX_SENDING,
+                        claim_token=token,
+                        next_attempt_at=now + lease,
+                        attempts=Outbox.attempts + 1,
+                    )
+                    .execution_options(synchronize_session=False)
+                ).rowcount
+                if claimed != 1:
+                    continue  # another worker took it first
+                row = session.execute(
+                    select(Enquiry.reference, Enquiry.route, Enquiry.created_at, Outbox.attempts)
+                    .join(Outbox, Outbox.enquiry_id == Enquiry.id)
+                    .where(Outbox.id == outbox_id)
+                ).one()
+            return Claim(outbox_id, token, row[0], row[1], row[2], int(row[3]), now + lease)
+        return None
+
+    return store.guarded("claim notification", run)
+
+
+def mark_sent(store: EnquiryStore, claim: Claim, now: datetime, message_id: str) -> bool:
+    """Record a delivery; False if the claim had been lost (the row was taken over or erased)."""
+
+    def run() -> bool:
+        with store.session() as session:
+            return (
+                session.execute(
+                    update(Outbox)
+                    .where(Outbox.id == claim.outbox_id, Outbox.claim_token == claim.token)
+                    .values(
+                        status=OUTBOX_SENT,
+                        sent_at=now,
+                        message_id=message_id,
+                        claim_token=None,
+                        last_error=None,
+                    )
+                    .execution_options(synchronize_session=False)
+                ).rowcount
+                == 1
+            )
+
+    return store.guarded("mark notification sent", run)
+
+
+def mark_failed(store: EnquiryStore, claim: Claim, retry_at: datetime, error: str) -> bool:
+    """Give the row back as pending, to be retried at ``retry_at``; ``error`` is a class name."""
+
+    def run() -> bool:
+        with store.session() as session:
+            return (
+                session.execute(
+                    update(Outbox)
+                    .where(Outbox.id == claim.outbox_id, Outbox.claim_token == claim.token)
+                    .values(
+                        status=OUTBOX_PENDING,
+                        next_attempt_at=retry_at,
+                        claim_token=None,
+                        last_error=error[:100],
+                    )
+                    .execution_options(synchronize_session=False)
+                ).rowcount
+                == 1
+            )
+
+    return store.guarded("reschedule notification", run)
+
+
+def pending_count(store: EnquiryStore) -> int:
+    """How many notifications are not yet sent."""
+
+    def run() -> int:
+        with store.session() as session:
+            return int(
+                session.execute(
+                    select(func.count()).select_from(Outbox).where(Outbox.status != OUTBOX_SENT)
+                ).scalar_one()
+            )
+
+    return store.guarded("count notifications", run)
+
+
+__all__ = ["Claim", "backoff_seconds", "claim_next", "mark_failed", "mark_sent", "pending_count"]

@@ -1,0 +1,106 @@
+"""Erasing visitors' conversations from Rasa's SQL tracker store (table ``events``)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+from typing import Callable, Iterable, List, TypeVar
+
+from sqlalchemy import bindparam, inspect, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from assistant.enquiries.db import is_sqlite, make_engine, sqlite_path
+from assistant.enquiries.errors import StoreUnavailable
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+EVENTS_TABLE = "events"
+
+
+class ConversationStore:
+    """Rasa's ``SQLTrackerStore`` database, seen only as rows of ``events`` by ``sender_id``."""
+
+    def __init__(self, url: str, connect_timeout: float = 5.0, statement_timeout: float = 10.0) -> None:
+        self.url = url
+        self._timeouts = (connect_timeout, statement_timeout)
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
+
+    def _get_engine(self) -> Engine | None:
+        """The engine, or None when the tracker store does not exist yet (nothing to erase)."""
+        if is_sqlite(self.url):
+            path = sqlite_path(self.url)
+            if path is not None and not path.exists():
+                return None
+        with self._lock:
+            if self._engine is None:
+                self._engine = make_engine(self.url, *self._timeouts)
+        if not inspect(self._engine).has_table(EVENTS_TABLE):
+            return None
+        return self._engine
+
+    def _guard(self, operation: str, call: Callable[[Engine | None], T]) -> T:
+        try:
+            return call(self._get_engine())
+        except SQLAlchemyError as exc:
+            error = type(exc).__name__
+        logger.warning("tracker store %s failed: %s", operation, error)
+        raise StoreUnavailable(operation, error)
+
+    def count(self, sender_ids: Iterable[str]) -> int:
+        """How many events the given conversations have."""
+        ids = _ids(sender_ids)
+
+        def run(engine: Engine | None) -> int:
+            if engine is None or not ids:
+                return 0
+            query = text(f"SELECT COUNT(*) FROM {EVENTS_TABLE} WHERE sender_id IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            )
+            with engine.connect() as connection:
+                return int(connection.execute(query, {"ids": ids}).scalar_one())
+
+        return self._guard("count conversations", run)
+
+    def erase(self, sender_ids: Iterable[str]) -> int:
+        """Delete every event of the given conversations; returns the number of rows removed."""
+        ids = _ids(sender_ids)
+
+        def run(engine: Engine | None) -> int:
+            if engine is None or not ids:
+                return 0
+            query = text(f"DELETE FROM {EVENTS_TABLE} WHERE sender_id IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            )
+            with engine.begin() as connection:
+                return int(connection.execute(query, {"ids": ids}).rowcount or 0)
+
+        removed = self._guard("erase conversations", run)
+        logger.info("erased %d tracker events from %d conversation(s)", removed, len(ids))
+        return removed
+
+    def stale_senders(self, before: datetime) -> List[str]:
+        """Conversations whose latest event is older than ``before``."""
+
+        def run(engine: Engine | None) -> List[str]:
+            if engine is None:
+                return []
+            query = text(
+                f"SELECT sender_id FROM {EVENTS_TABLE} GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"
+            )
+            with engine.connect() as connection:
+                return [row[0] for row in connection.execute(query, {"cutoff": before.timestamp()})]
+
+        return self._guard("find old conversations", run)
+
+    def dispose(self) -> None:
+        """Close pooled connections."""
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+def _ids(sender_ids: Iterable[str]) -> List[str]:
+    return sorted({sender for sender in sender_ids if sender})
