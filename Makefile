@@ -20,7 +20,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help install system spacy responses validate train run test latency measure-retrieval measure-vectors clean
+.PHONY: help install system spacy responses validate train run test admin worker latency measure-retrieval measure-vectors clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -65,6 +65,12 @@ run: train ## Set up, train if needed, and serve the assistant (Ctrl-C stops eve
 
 test: system train ## Set up, then run every test
 	@scripts/test.sh
+
+admin: install ## The therapist's enquiry tool, e.g. make admin ARGS="list --all" (list, show, handled, export, erase, purge)
+	@$(PY) -m assistant.enquiries.admin $(ARGS)
+
+worker: install ## Deliver enquiry notifications from the outbox (make run starts it)
+	$(PY) -m assistant.enquiries.worker
 
 latency: ## Median and p95 reply time of 100 sequential questions (needs `make run` in another shell)
 	$(PY) scripts/latency.py -n 100

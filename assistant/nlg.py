@@ -29,8 +29,8 @@ from rasa.utils.endpoints import EndpointConfig
 from assistant.safety.routes import SAFETY_INTENTS
 from assistant.settings import get_settings
 
-CONTACT_INTENTS = {"contact"}
-CONTACT_PAYLOADS = {"Get in touch"}
+CONTACT_INTENTS = {"contact", "start_enquiry"}
+CONTACT_PAYLOADS = {"Get in touch", "Send an enquiry"}
 HELP_BUTTON = {"title": "Get help now", "payload": "Get help now"}
 COOLDOWN_TURNS = 3  # the safety turn itself and the next two
 _CONTACT_CLAUSE = re.compile(r",? or get in touch with [^.]+\.")

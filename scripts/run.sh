@@ -22,11 +22,11 @@ trap stop INT TERM EXIT
 echo "starting the action server and Rasa (logs in ${LOG_DIR:-var/log}/)..."
 while IFS='=' read -r key value; do
   case "$key" in
-    actions_pid|rasa_pid) pids+=("$value") ;;
+    actions_pid|rasa_pid|worker_pid) pids+=("$value") ;;
   esac
 done < <(scripts/serve.sh)
 
-if ! kill -0 "${pids[@]}" 2>/dev/null || ((${#pids[@]} < 2)); then
+if ! kill -0 "${pids[@]}" 2>/dev/null || ((${#pids[@]} < 3)); then
   echo "the assistant did not start; see ${LOG_DIR:-var/log}/rasa.log and actions.log" >&2
   exit 1
 fi
@@ -38,11 +38,12 @@ The assistant is running.
   Chat API (REST):  POST http://${host}:${port}/webhooks/rest/webhook
                     body: {"sender": "<random id>", "message": "hello"}
   Action server:    http://${ACTIONS_HOST:-127.0.0.1}:${ACTIONS_PORT:-5055}
+  Enquiries:        make admin ARGS="list"   (notifications: ${MAIL_DIR:-var/mail}/ unless SMTP_HOST is set)
 Press Ctrl-C to stop.
 MSG
 
-# Stop the other as soon as either process ends (they are not this shell's children).
-while kill -0 "${pids[0]}" 2>/dev/null && kill -0 "${pids[1]}" 2>/dev/null; do
+# Stop everything as soon as any process ends (they are not this shell's children).
+while kill -0 "${pids[@]}" 2>/dev/null; do
   sleep 1
 done
 echo "a server stopped unexpectedly; see ${LOG_DIR:-var/log}/" >&2

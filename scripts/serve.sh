@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Start the action server and Rasa in the background, wait until both answer,
 # and print their PIDs. Used by scripts/run.sh and the end-to-end tests.
-# Settings (environment): RASA_HOST RASA_PORT ACTIONS_HOST ACTIONS_PORT MODEL CORS_ORIGINS LOG_DIR
+# Also the enquiry delivery worker (notifications to the therapist).
+# Settings (environment): RASA_HOST RASA_PORT ACTIONS_HOST ACTIONS_PORT MODEL CORS_ORIGINS LOG_DIR,
+# and the enquiry settings (DATABASE_URL, SMTP_*, MAIL_DIR; README "Configuration").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +21,12 @@ export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-3}
 export RASA_TELEMETRY_ENABLED=false
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export ACTION_ENDPOINT_URL="http://${ACTIONS_HOST}:${ACTIONS_PORT}/webhook"
+
+# The enquiry schema, then the worker that delivers notifications from the outbox.
+.venv/bin/python -m assistant.enquiries.admin migrate >"$LOG_DIR/migrate.log" 2>&1 \
+  || { echo "enquiry database migration failed; see $LOG_DIR/migrate.log" >&2; exit 1; }
+.venv/bin/python -m assistant.enquiries.worker >"$LOG_DIR/worker.log" 2>&1 &
+echo "worker_pid=$!"
 
 SANIC_HOST="$ACTIONS_HOST" .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" \
   >"$LOG_DIR/actions.log" 2>&1 &

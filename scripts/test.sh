@@ -21,6 +21,9 @@ step "lint: ruff"
 step "unit tests: actions, knowledge, settings, channel, NLU components (no network)"
 "${PYTEST[@]}" tests/unit -q
 
+step "enquiries: store on SQLite and PostgreSQL, SMTP delivery and faults, admin tool, log canary"
+"${PYTEST[@]}" tests/integration -q
+
 step "rasa data validate --fail-on-warnings"
 $RASA data validate --fail-on-warnings --quiet
 

@@ -395,7 +395,9 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
             _w("abusive", "violent", "controlling"),
         ],
         "hits-me-if": [_l("hit", "beat", "hurt"), _w("me"), _w("if", "when", "because")],
-        "no-consent": [_w("i"), _w("did", "do"), _w("not"), _w("consent", "agree", "want")],
+        # Past tense only for "agree"/"want": "I don't want to give my number" is not a disclosure.
+        "no-consent": [_w("i"), _w("did"), _w("not"), _w("consent", "agree", "want")],
+        "no-consent-now": [_w("i"), _w("do"), _w("not"), _w("consent")],
         "believe-me": [_w("no", "nobody"), _ANY, _w("will", "would"), _w("believe"), _w("me")],
         "spiked": [_l("spike", "drug", "drugged"), _w("my", "me")],
         "throws-at-me": [

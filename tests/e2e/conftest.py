@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RASA_PORT = int(os.environ.get("E2E_RASA_PORT", "5105"))
 ACTIONS_PORT = int(os.environ.get("E2E_ACTIONS_PORT", "5155"))
 LOG_DIR = ROOT / "var" / "log" / "e2e"
+E2E_DIR = ROOT / "var" / "e2e"
 
 
 SERVER_PIDS: Dict[str, int] = {}
@@ -28,6 +29,10 @@ def server() -> Iterator[str]:
         "RASA_PORT": str(RASA_PORT),
         "ACTIONS_PORT": str(ACTIONS_PORT),
         "LOG_DIR": str(LOG_DIR),
+        # Enquiries made by the tests stay out of the local database and mail folder.
+        "DATABASE_URL": f"sqlite:///{E2E_DIR / 'enquiries.db'}",
+        "MAIL_DIR": str(E2E_DIR / "mail"),
+        "ENQUIRY_WORKER_POLL_SECONDS": "0.5",
     }
     proc = subprocess.run(
         ["scripts/serve.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=400

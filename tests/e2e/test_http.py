@@ -17,6 +17,7 @@ def test_first_turn_says_what_the_assistant_is(chat) -> None:
     assert "{" not in body
     assert [b["title"] for b in reply[-1]["buttons"]] == [
         "Show me the topics",
+        "Reflect privately",
         "Get in touch",
         "Get help now",
     ]

@@ -279,3 +279,12 @@ def test_every_response_the_enquiry_uses_exists() -> None:
         "utter_enquiry_cancelled",
     } | {f"utter_ask_{slot}" for slot in enquiry.FIELDS if slot != "enquiry_confirm"}
     assert used <= set(responses)
+
+
+def test_the_consent_shown_is_the_consent_stored() -> None:
+    from assistant.enquiries.consent import consent_statement
+    from assistant.settings import load_settings
+
+    values = load_settings({}).template_vars()
+    shown = all_responses()["utter_ask_enquiry_consent"][0]["text"].format(**values)
+    assert consent_statement(values["therapist"], int(values["retention_months"])) in shown

@@ -80,18 +80,26 @@ ALLOWED_BUTTONS = {"Is it an addiction?"}
 def test_no_response_shames_or_diagnoses() -> None:
     for name, variants in all_responses().items():
         for variant in variants:
-            for match in BANNED.finditer(variant.get("text", "")):
+            for match in BANNED.finditer(NOT_A_DIAGNOSIS.sub("", variant.get("text", ""))):
                 assert match.group(0).lower() in ALLOWED.get(name, set()), f"{name}: {match.group(0)}"
             for button in variant.get("buttons", []):
                 if button["title"] not in ALLOWED_BUTTONS:
                     assert not BANNED.search(button["title"] + " " + button["payload"]), f"{name}: {button}"
 
 
+# Saying plainly that something is NOT a diagnosis is required (the reflection summary).
+NOT_A_DIAGNOSIS = re.compile(r"\b(isn't|is not|not) a diagnosis\b", re.I)
+
+
 def test_no_response_rates_risk_or_names_a_disorder() -> None:
     pattern = re.compile(r"\b(disorder|diagnos(is|e)|risk level|high risk|low risk|you are an?)\b", re.I)
     for name, variants in all_responses().items():
         for variant in variants:
-            assert not pattern.search(variant.get("text", "")), name
+            assert not pattern.search(NOT_A_DIAGNOSIS.sub("", variant.get("text", ""))), name
+
+
+def test_the_reflection_summary_says_it_is_not_a_diagnosis() -> None:
+    assert NOT_A_DIAGNOSIS.search(all_responses()["utter_reflection_summary"][0]["text"])
 
 
 FAQ = {"text": "Answer.\n\nYou can ask me something else, pick a topic, or get in touch with Tim Norton.",

@@ -43,10 +43,22 @@ def test_without_a_contact_url_the_reply_still_reads_well() -> None:
     assert load_settings({}).template_vars()["contact_link"] == "the contact details on this website"
 
 
+# Values that an action passes along with the response it utters.
+ACTION_VALUES = {
+    "utter_enquiry_summary": {"name", "contact", "who_for", "availability", "message"},
+    "utter_enquiry_message_too_long": {"length"},
+    "utter_enquiry_sent": {"reference"},
+    "utter_reflection_summary": {"themes"},
+    "utter_reflection_next_steps": {"read_more"},
+    **{f"utter_reflect_ack_{p}": {"themes"} for p in ("before", "gives", "after", "secrecy", "body", "instead")},
+}
+
+
 @pytest.mark.parametrize("region", ["uk", "us"])
 def test_every_placeholder_in_every_response_is_filled(region: str) -> None:
-    values = load_settings({"HELP_REGION": region}).template_vars()
+    settings_values = load_settings({"HELP_REGION": region}).template_vars()
     for name, variants in all_responses().items():
+        values = set(settings_values) | ACTION_VALUES.get(name, set())
         for variant in variants:
             texts = [variant.get("text", "")] + [
                 b["title"] + b["payload"] for b in variant.get("buttons", [])
@@ -65,3 +77,41 @@ def test_no_response_hard_codes_a_helpline_number() -> None:
         for variant in variants:
             for number in numbers:
                 assert number not in variant.get("text", ""), f"{name} hard-codes {number}"
+
+
+def test_the_booking_link_is_offered_only_when_configured() -> None:
+    import asyncio
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    import assistant.settings as settings_module
+    from assistant.nlg import SettingsResponseNLG
+
+    domain = Domain.load("domain.yml")
+    tracker = DialogueStateTracker("t", domain.slots)
+
+    def contact_text(env: dict) -> str:
+        settings_module.get_settings.cache_clear()
+        try:
+            import os
+
+            old = dict(os.environ)
+            os.environ.update(env)
+            nlg = SettingsResponseNLG(domain=domain)
+            return asyncio.run(nlg.generate("utter_contact", tracker, "rest"))["text"]
+        finally:
+            os.environ.clear()
+            os.environ.update(old)
+            settings_module.get_settings.cache_clear()
+
+    with_link = contact_text({"BOOKING_URL": "https://cal.example/tim"})
+    assert "[choose a time](https://cal.example/tim)" in with_link
+    without = contact_text({"BOOKING_URL": ""})
+    assert "choose a time" not in without and "]()" not in without
+    assert "enquiry" in without
+
+
+def test_a_booking_url_must_be_https() -> None:
+    with pytest.raises(SettingsError):
+        load_settings({"BOOKING_URL": "javascript:alert(1)"})
