@@ -43,6 +43,9 @@ $PY scripts/evaluate_safety.py --data tests/safety/unseen.yml --min-recall 0 --m
 step "third safety set, written last by someone who never saw the patterns: reported, not gated"
 $PY scripts/evaluate_safety.py --data tests/safety/fresh.yml --min-recall 0 --max-false-alarm 1
 
+step "reflection themes on answers never tuned on (fails below 85% precision or recall)"
+$PY scripts/evaluate_themes.py tests/reflection/heldout.yml --min-precision 0.85 --min-recall 0.85
+
 step "end to end over HTTP against the running servers"
 "${PYTEST[@]}" tests/e2e -q
 

@@ -32,7 +32,9 @@ def conversation(server: str):
 
 
 def e2e_store() -> EnquiryStore:
-    config = load_config({"DATABASE_URL": f"sqlite:///{E2E_DIR / 'enquiries.db'}", "MAIL_DIR": str(E2E_DIR / "mail")})
+    config = load_config(
+        {"DATABASE_URL": f"sqlite:///{E2E_DIR / 'enquiries.db'}", "MAIL_DIR": str(E2E_DIR / "mail")}
+    )
     return EnquiryStore(config=config)
 
 

@@ -50,7 +50,10 @@ ACTION_VALUES = {
     "utter_enquiry_sent": {"reference"},
     "utter_reflection_summary": {"themes"},
     "utter_reflection_next_steps": {"read_more"},
-    **{f"utter_reflect_ack_{p}": {"themes"} for p in ("before", "gives", "after", "secrecy", "body", "instead")},
+    **{
+        f"utter_reflect_ack_{p}": {"themes"}
+        for p in ("before", "gives", "after", "secrecy", "body", "instead")
+    },
 }
 
 

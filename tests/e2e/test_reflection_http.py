@@ -1,0 +1,96 @@
+"""End to end over HTTP: a guided reflection with real answers, and nothing kept afterwards."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from typing import Any, Dict, List
+
+import requests
+
+from tests.e2e.conftest import ROOT, texts
+
+
+def conversation(server: str):
+    sender = uuid.uuid4().hex
+
+    def send(text: str) -> List[Dict[str, Any]]:
+        response = requests.post(
+            f"{server}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
+        )
+        response.raise_for_status()
+        return response.json()
+
+    send.sender = sender  # type: ignore[attr-defined]
+    return send
+
+
+def stored(sender: str) -> str:
+    with sqlite3.connect(ROOT / "var" / "tracker.db") as db:
+        rows = db.execute("select data from events where sender_id = ?", (sender,)).fetchall()
+    return "\n".join(r[0] for r in rows)
+
+
+def begin(send) -> str:
+    intro = texts(send("I'd like to reflect"))
+    assert "six open questions" in intro and "skip" in intro and "stop" in intro
+    return texts(send("Yes, let's begin"))
+
+
+def test_a_reflection_names_the_themes_in_the_answers_and_keeps_nothing(server) -> None:
+    send = conversation(server)
+    assert "What was happening just before" in begin(send)
+    ack = texts(send("usually late at night when I'm lonely and canary-one can't sleep"))
+    assert "lonely" in ack and "What does it give you" in ack
+    ack = texts(send("feeling wanted, someone paying attention to me"))
+    assert "wanted" in ack and "How does it feel" in ack
+    send("a rush, and then I feel empty and ashamed")
+    send("my girlfriend doesn't know, I delete everything")
+    send("my sleep is a mess and my mood is low")
+    summary = send("to feel close to someone real and to be honest")
+    body = texts(summary)
+    assert "isn't a diagnosis" in body
+    for label in ("feeling lonely", "wanting to feel wanted", "shame or emptiness", "secrecy", "sleep"):
+        assert label in body, label
+    for area in ("Attachment", "The reward rhythm", "Relationships", "Daily life"):
+        assert area in body, area
+    assert "cleared" in body
+    kept = stored(send.sender)
+    assert "canary-one" not in kept and "girlfriend" not in kept
+    # after the end, no reflection slot holds anything in the stored conversation
+    assert '"value": "answered"' not in kept and "loneliness" not in kept
+
+
+def test_answers_without_themes_get_an_honest_reply(server) -> None:
+    send = conversation(server)
+    begin(send)
+    for answer in ("not sure", "I don't feel lonely", "idk", "nothing really", "skip", "no idea"):
+        reply = texts(send(answer))
+    assert "couldn't pick out clear themes" in reply and "isn't a diagnosis" not in reply
+
+
+def test_skip_and_stop(server) -> None:
+    send = conversation(server)
+    begin(send)
+    assert "What does it give you" in texts(send("skip"))
+    send("canary-two bored at work")
+    reply = texts(send("stop"))
+    assert "we'll stop there" in reply and "cleared" in reply
+    assert "canary-two" not in stored(send.sender)
+
+
+def test_a_page_question_mid_reflection_is_answered_then_the_prompt_repeats(server) -> None:
+    send = conversation(server)
+    begin(send)
+    reply = texts(send("How is it different from porn?"))
+    assert "#understanding" in reply and "What was happening just before" in reply
+
+
+def test_a_crisis_message_mid_reflection_gets_help_and_ends_it(server) -> None:
+    send = conversation(server)
+    begin(send)
+    send("canary-three lonely evenings")
+    reply = texts(send("I want to end my life"))
+    assert "116 123" in reply and "What does it give you" not in reply
+    assert "canary-three" not in stored(send.sender)
+    assert '"value": "answered"' not in stored(send.sender)
