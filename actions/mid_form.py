@@ -35,7 +35,8 @@ def latest_intent(tracker: Tracker) -> str:
 def _retrieval_response(tracker: Tracker, intent: str) -> str | None:
     """The answer the response selector chose for a page question (``utter_faq/<id>``)."""
     selector = (tracker.latest_message or {}).get("response_selector") or {}
-    chosen = (selector.get(intent) or {}).get("response") or {}
+    # Keyed by the retrieval intent when the selector is trained for one, else "default".
+    chosen = (selector.get(intent) or selector.get("default") or {}).get("response") or {}
     utter = chosen.get("utter_action")
     return utter if isinstance(utter, str) and utter.startswith(f"utter_{intent}/") else None
 
