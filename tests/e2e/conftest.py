@@ -20,6 +20,9 @@ E2E_DIR = ROOT / "var" / "e2e"
 
 
 SERVER_PIDS: Dict[str, int] = {}
+# Things the tests type (names, an email, a phone number, message words) that must never
+# appear in any server, action-server or worker log.
+LOG_SECRETS = ("canary", "sam@example.com", "+447911123456", "07911 123456", "weekday evenings", "Canary Person")
 
 
 @pytest.fixture(scope="session")
@@ -51,6 +54,14 @@ def server() -> Iterator[str]:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
+    leaked = [
+        f"{log.name}: {secret}"
+        for log in LOG_DIR.glob("*.log")
+        for secret in LOG_SECRETS
+        if secret in log.read_text(encoding="utf-8", errors="replace")
+    ]
+    if leaked:
+        pytest.fail(f"visitor data in the logs: {leaked}", pytrace=False)
 
 
 @pytest.fixture

@@ -136,3 +136,18 @@ def test_delete_my_chat_erases_the_stored_conversation(server) -> None:
     with sqlite3.connect(ROOT / "var" / "tracker.db") as db:
         rows = db.execute("select count(*) from events where sender_id = ?", (send.sender,)).fetchone()[0]
     assert rows == 0
+
+
+def test_rejected_answers_and_errors_put_nothing_in_the_logs(server) -> None:
+    """Invalid values go through the validators' error paths; the session's log check greps for them."""
+    send = conversation(server)
+    send("Send an enquiry")
+    assert "name or an alias" in texts(send("canary-name@canary.example"))
+    send("canary Person")
+    send("By email")
+    assert "doesn't look like an email" in texts(send("canary@@not-an-email"))
+    send("canary-ok@example.com")
+    send("Just me")
+    send("canary evenings")
+    assert "limit is 500" in texts(send("canary " * 90))
+    assert "Cancelled" in texts(send("cancel"))
