@@ -1,24 +1,59 @@
 """The REST channel the website talks to, served at /webhooks/rest/webhook.
 
-Rasa treats text that starts with ``/`` as a command (``/intent{"slot": ...}``)
-and skips NLU. Visitors must not be able to trigger intents or set slots that
-way, so leading slashes are removed before the message reaches Rasa; buttons
-carry plain-text payloads that go through NLU like typed text.
+It replaces the route of Rasa's own REST channel so that bad input never reaches
+the assistant and nothing a visitor typed reaches a log:
 
-A widget opens the conversation with ``{"sender": ..., "start": true}`` (no
-message): the channel turns that, and only that, into the greeting intent, so
-the assistant speaks first without the visitor typing.
+- the body must be a JSON object with a string ``sender`` (a random id, 1-128 of
+  ``A-Za-z0-9_-``) and a string ``message``; anything else gets a 4xx with a
+  short JSON error (malformed JSON, a JSON array, the wrong content type);
+- lone surrogates, NUL and other control characters are removed; an empty or
+  whitespace-only message, and one over ``MAX_MESSAGE_CHARS``, get a clear reply
+  without reaching the assistant;
+- per-conversation and per-address limits (``RATE_LIMIT_PER_SENDER``,
+  ``RATE_LIMIT_PER_ADDRESS`` per minute) answer 429 with a friendly message that
+  still carries the crisis numbers;
+- Rasa treats text that starts with ``/`` as a command (``/intent{"slot": ...}``)
+  and skips NLU. Visitors must not be able to trigger intents or set slots that
+  way, so leading slashes are removed; buttons carry plain-text payloads that go
+  through NLU like typed text;
+- a widget opens the conversation with ``{"sender": ..., "start": true}`` (no
+  message): the channel turns that, and only that, into the greeting intent;
+- client ``metadata``, ``input_channel`` and streaming are ignored; errors are
+  logged by class name only (Rasa's own REST route logs the message text).
+
+The request body size is capped by Sanic (``SANIC_REQUEST_MAX_SIZE``, set by
+scripts/serve.sh) before any of this runs.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
+import os
 import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, List, Union
 
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
 from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from assistant.rate_limit import SlidingWindowLimiter
+from assistant.settings import get_settings
+
+logger = logging.getLogger(__name__)
 
 _LEADING_SLASHES = re.compile(r"^[\s/]+")
+_SENDER = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 OPENING_COMMAND = "/greet"
+DEFAULT_MAX_MESSAGE_CHARS = 1000
+DEFAULT_SENDER_LIMIT = 30  # messages per conversation per minute
+DEFAULT_ADDRESS_LIMIT = 120  # messages per address per minute
+DEFAULT_TIMEOUT = 60.0
 
 
 def neutralise_commands(text: str) -> str:
@@ -28,16 +63,159 @@ def neutralise_commands(text: str) -> str:
     return text
 
 
+def clean_text(text: str) -> str:
+    """Remove what no visitor means to send: lone surrogates, NUL and control characters."""
+    kept = []
+    for char in text:
+        if "\ud800" <= char <= "\udfff":
+            continue
+        if unicodedata.category(char) == "Cc" and char not in "\n\t":
+            continue
+        kept.append(char)
+    return "".join(kept)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A valid request: who sent it and what to pass to the assistant."""
+
+    sender: str
+    text: str
+    opening: bool = False
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A request refused before the assistant: an HTTP status and a short reason."""
+
+    status: int
+    error: str
+
+
+def parse_request(body: bytes, content_type: str | None) -> Union[Incoming, Rejected]:
+    """Check a webhook request body; never raises, whatever the bytes."""
+    if "json" not in (content_type or "").lower():
+        return Rejected(415, "send JSON (Content-Type: application/json)")
+    try:
+        data = json.loads(body.decode("utf-8", errors="strict")) if body else None
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return Rejected(400, "the body is not valid JSON")
+    if not isinstance(data, dict):
+        return Rejected(400, "the body must be a JSON object")
+    sender = data.get("sender")
+    if not isinstance(sender, str) or not _SENDER.match(sender):
+        return Rejected(400, "sender must be a random id of 1-128 letters, digits, - or _")
+    message = data.get("message")
+    if message is None and data.get("start") is True:
+        return Incoming(sender, OPENING_COMMAND, opening=True)
+    if not isinstance(message, str):
+        return Rejected(400, "message must be a string")
+    return Incoming(sender, neutralise_commands(clean_text(message)))
+
+
+def _bot(sender: str, text: str) -> List[Dict[str, Any]]:
+    return [{"recipient_id": sender, "text": text}]
+
+
 class RestChannel(RestInput):
-    """Rasa's REST channel with command syntax disabled for visitors."""
+    """Rasa's REST channel with validation, limits, command syntax disabled and quiet logs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        env = os.environ
+        self.max_chars = int(env.get("MAX_MESSAGE_CHARS") or DEFAULT_MAX_MESSAGE_CHARS)
+        self.timeout = float(env.get("CHAT_TIMEOUT_SECONDS") or DEFAULT_TIMEOUT)
+        self.per_sender = SlidingWindowLimiter(int(env.get("RATE_LIMIT_PER_SENDER") or DEFAULT_SENDER_LIMIT))
+        self.per_address = SlidingWindowLimiter(
+            int(env.get("RATE_LIMIT_PER_ADDRESS") or DEFAULT_ADDRESS_LIMIT)
+        )
+        self.trust_proxy = env.get("TRUST_PROXY") == "1"
 
     @classmethod
     def name(cls) -> str:
         return "rest"
 
+    @classmethod
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> RestChannel:
+        return cls()
+
     def _extract_message(self, req: Request) -> str:
+        """Kept for callers of Rasa's interface; the route below uses :func:`parse_request`."""
         body = req.json if isinstance(req.json, dict) else {}
         if body.get("start") is True and not body.get("message"):
             return OPENING_COMMAND
-        text = super()._extract_message(req)
+        text = body.get("message")
         return neutralise_commands(text) if isinstance(text, str) else text
+
+    def address(self, request: Request) -> str:
+        """The client address; the first X-Forwarded-For hop only behind a trusted proxy."""
+        if self.trust_proxy:
+            forwarded = (request.headers.get("x-forwarded-for") or "").split(",")[0].strip()
+            if forwarded:
+                return forwarded
+        return request.ip or "unknown"
+
+    def _limited(self, sender: str) -> HTTPResponse:
+        values = get_settings().template_vars()
+        text = (
+            "You're sending messages faster than I can answer. Please wait a moment and try again. "
+            f"If you need help right now, call {values.get('help_emergency', '')} or "
+            f"{values.get('help_crisis_line_name', '')} on {values.get('help_crisis_line_number', '')}."
+        )
+        retry = max(self.per_sender.retry_after(sender), 1)
+        return response.json(_bot(sender, text), status=429, headers={"Retry-After": str(retry)})
+
+    async def handle(
+        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> HTTPResponse:
+        """Validate, limit, then pass the message to the assistant and return its replies."""
+        parsed = parse_request(request.body or b"", request.headers.get("content-type"))
+        if isinstance(parsed, Rejected):
+            logger.info("chat request refused status=%d", parsed.status)
+            return response.json({"error": parsed.error}, status=parsed.status)
+        if not self.per_address.allow(self.address(request)) or not self.per_sender.allow(parsed.sender):
+            logger.info("chat request rate-limited")
+            return self._limited(parsed.sender)
+        if not parsed.text.strip():
+            return response.json(
+                _bot(parsed.sender, "I didn't catch anything there. Type a question, or pick a topic.")
+            )
+        if len(parsed.text) > self.max_chars:
+            return response.json(
+                _bot(
+                    parsed.sender,
+                    f"That message is too long for me ({len(parsed.text)} characters; the limit is "
+                    f"{self.max_chars}). Could you send it in shorter parts?",
+                )
+            )
+        collector = CollectingOutputChannel()
+        message = UserMessage(parsed.text, collector, parsed.sender, input_channel=self.name(), metadata=None)
+        try:
+            await asyncio.wait_for(on_new_message(message), self.timeout)
+        except asyncio.TimeoutError:
+            logger.error("chat message timed out after %.0fs", self.timeout)
+            return response.json(collector.messages + _bot(parsed.sender, _SORRY), status=200)
+        except Exception as error:  # noqa: BLE001 - any failure gets a clear reply, never a trace
+            logger.error("chat message failed: %s", type(error).__name__)
+            return response.json(collector.messages + _bot(parsed.sender, _SORRY), status=200)
+        return response.json(collector.messages)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """The health route and the webhook route."""
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await self.handle(request, on_new_message)
+
+        return webhook
+
+
+_SORRY = (
+    "Sorry, something went wrong on my side and I couldn't finish that reply. Please try again in a moment. "
+    "If you need help right now, use the Get help now button."
+)

@@ -21,6 +21,17 @@ export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-3}
 export RASA_TELEMETRY_ENABLED=false
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export ACTION_ENDPOINT_URL="http://${ACTIONS_HOST}:${ACTIONS_PORT}/webhook"
+# Chat request bodies over 64 KB are refused by Rasa's Sanic (413) before the channel
+# sees them (only Rasa: the trackers Rasa sends to the action server are larger).
+CHAT_MAX_BODY=${CHAT_MAX_BODY:-65536}
+
+# Rasa's HTTP API (tracker, model, conversation endpoints) is off unless RASA_API=1,
+# and then needs a JWT signed with RASA_JWT_SECRET in the Authorization header.
+api_args=()
+if [ "${RASA_API:-0}" = 1 ]; then
+  [ -n "${RASA_JWT_SECRET:-}" ] || { echo "RASA_API=1 needs RASA_JWT_SECRET" >&2; exit 1; }
+  api_args=(--enable-api --jwt-secret "$RASA_JWT_SECRET" --jwt-method HS256)
+fi
 
 # The enquiry schema, then the worker that delivers notifications from the outbox.
 .venv/bin/python -m assistant.enquiries.admin migrate >"$LOG_DIR/migrate.log" 2>&1 \
@@ -32,8 +43,8 @@ SANIC_HOST="$ACTIONS_HOST" .venv/bin/rasa run actions --actions actions --port "
   >"$LOG_DIR/actions.log" 2>&1 &
 echo "actions_pid=$!"
 
-.venv/bin/rasa run --interface "$RASA_HOST" --port "$RASA_PORT" --model "$MODEL" \
-  --credentials credentials.yml --endpoints endpoints.yml --cors "$CORS_ORIGINS" \
+SANIC_REQUEST_MAX_SIZE="$CHAT_MAX_BODY" .venv/bin/rasa run --interface "$RASA_HOST" --port "$RASA_PORT" --model "$MODEL" \
+  --credentials credentials.yml --endpoints endpoints.yml --cors "$CORS_ORIGINS" "${api_args[@]}" \
   >"$LOG_DIR/rasa.log" 2>&1 &
 echo "rasa_pid=$!"
 

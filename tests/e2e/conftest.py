@@ -36,6 +36,8 @@ def server() -> Iterator[str]:
         "DATABASE_URL": f"sqlite:///{E2E_DIR / 'enquiries.db'}",
         "MAIL_DIR": str(E2E_DIR / "mail"),
         "ENQUIRY_WORKER_POLL_SECONDS": "0.5",
+        # Every test posts from 127.0.0.1: only the per-conversation limit is exercised here.
+        "RATE_LIMIT_PER_ADDRESS": "0",
     }
     proc = subprocess.run(
         ["scripts/serve.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=400

@@ -1,0 +1,62 @@
+"""Sliding-window rate limits, per conversation and per address, kept in memory per process.
+
+Each Rasa replica keeps its own counts; behind a load balancer the effective limit
+per address is the configured one times the number of replicas (nginx can add a
+shared limit in front, see deploy/nginx.conf).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Callable, Deque, Dict
+
+WINDOW_SECONDS = 60.0
+MAX_KEYS = 50_000  # memory stays bounded whatever the traffic
+
+
+@dataclass
+class SlidingWindowLimiter:
+    """At most ``limit`` events per key in any ``window`` seconds."""
+
+    limit: int
+    window: float = WINDOW_SECONDS
+    clock: Callable[[], float] = time.monotonic
+    _hits: Dict[str, Deque[float]] = field(default_factory=dict)
+
+    def allow(self, key: str) -> bool:
+        """Record an event for ``key`` and say whether it is within the limit."""
+        if self.limit <= 0:
+            return True
+        now = self.clock()
+        hits = self._hits.get(key)
+        if hits is None:
+            if len(self._hits) >= MAX_KEYS:
+                self.prune(now)
+            hits = self._hits.setdefault(key, deque())
+        while hits and now - hits[0] >= self.window:
+            hits.popleft()
+        if len(hits) >= self.limit:
+            return False
+        hits.append(now)
+        return True
+
+    def retry_after(self, key: str) -> int:
+        """Whole seconds until ``key`` may send again."""
+        hits = self._hits.get(key)
+        if not hits:
+            return 0
+        return max(1, int(self.window - (self.clock() - hits[0])) + 1)
+
+    def prune(self, now: float | None = None) -> None:
+        """Forget keys with no event inside the window (and the oldest half if still too many)."""
+        now = self.clock() if now is None else now
+        for key in [k for k, v in self._hits.items() if not v or now - v[-1] >= self.window]:
+            del self._hits[key]
+        if len(self._hits) >= MAX_KEYS:
+            for key in list(self._hits)[: len(self._hits) // 2]:
+                del self._hits[key]
+
+    def __len__(self) -> int:
+        return len(self._hits)
