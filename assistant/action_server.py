@@ -18,7 +18,6 @@ import hmac
 import logging
 import os
 import sys
-from typing import Optional
 
 from rasa_sdk.endpoint import create_app as create_sdk_app
 from sanic import Sanic, response
@@ -31,17 +30,17 @@ TOKEN_HEADER = "x-action-token"
 OPEN_PATHS = {"/health"}
 
 
-def token_ok(given: Optional[str], expected: str) -> bool:
+def token_ok(given: str | None, expected: str) -> bool:
     """Constant-time comparison of the shared secret."""
     return bool(given) and hmac.compare_digest(given.encode(), expected.encode())
 
 
-def create_app(token: Optional[str], package: str = "actions") -> Sanic:
+def create_app(token: str | None, package: str = "actions") -> Sanic:
     """rasa_sdk's app with the token check and a quiet error handler."""
     app = create_sdk_app(package, cors_origins="")
 
     @app.middleware("request")
-    async def require_token(request: Request) -> Optional[HTTPResponse]:
+    async def require_token(request: Request) -> HTTPResponse | None:
         if request.path in OPEN_PATHS or token is None:
             return None
         if not token_ok(request.headers.get(TOKEN_HEADER), token):
