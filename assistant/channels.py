@@ -198,6 +198,10 @@ class RestChannel(RestInput):
         except Exception as error:  # noqa: BLE001 - any failure gets a clear reply, never a trace
             logger.error("chat message failed: %s", type(error).__name__)
             return response.json(collector.messages + _bot(parsed.sender, _SORRY), status=200)
+        if not collector.messages and not parsed.opening:
+            # An action failed (e.g. the action server is down): say so, and give the way in.
+            logger.warning("chat turn produced no reply")
+            return response.json(_bot(parsed.sender, unavailable_text()))
         return response.json(collector.messages)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -213,6 +217,16 @@ class RestChannel(RestInput):
             return await self.handle(request, on_new_message)
 
         return webhook
+
+
+def unavailable_text() -> str:
+    """An honest reply when part of the service did not answer, with the contact route."""
+    values = get_settings().template_vars()
+    return (
+        "Sorry, I couldn't do that just now because part of this service isn't responding. "
+        f"You can still ask me about the page, and you can reach {values['therapist']} through "
+        f"{values['contact_link']}. If you need help right now, use the Get help now button."
+    )
 
 
 _SORRY = (

@@ -15,6 +15,7 @@ MODEL=${MODEL:-models/assistant.tar.gz}
 CORS_ORIGINS=${CORS_ORIGINS:-http://${RASA_HOST}:${RASA_PORT}}
 LOG_DIR=${LOG_DIR:-var/log}
 mkdir -p "$LOG_DIR" var
+# Logs are appended (a restarted part keeps its history); the caller clears them.
 
 export PYTHONPATH=${PYTHONPATH:-$PWD}
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-3}
@@ -33,20 +34,30 @@ if [ "${RASA_API:-0}" = 1 ]; then
   api_args=(--enable-api --jwt-secret "$RASA_JWT_SECRET" --jwt-method HS256)
 fi
 
-# The enquiry schema, then the worker that delivers notifications from the outbox.
-.venv/bin/python -m assistant.enquiries.admin migrate >"$LOG_DIR/migrate.log" 2>&1 \
-  || { echo "enquiry database migration failed; see $LOG_DIR/migrate.log" >&2; exit 1; }
-.venv/bin/python -m assistant.enquiries.worker >"$LOG_DIR/worker.log" 2>&1 &
-echo "worker_pid=$!"
+# SERVE picks what to start (the fault tests restart one part): worker, actions, rasa.
+SERVE=${SERVE:-worker,actions,rasa}
+serves() { [[ ",$SERVE," == *",$1,"* ]]; }
 
-SANIC_HOST="$ACTIONS_HOST" .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" \
-  >"$LOG_DIR/actions.log" 2>&1 &
-echo "actions_pid=$!"
+if serves worker; then
+  # The enquiry schema, then the worker that delivers notifications from the outbox.
+  .venv/bin/python -m assistant.enquiries.admin migrate >"$LOG_DIR/migrate.log" 2>&1 \
+    || { echo "enquiry database migration failed; see $LOG_DIR/migrate.log" >&2; exit 1; }
+  .venv/bin/python -m assistant.enquiries.worker >>"$LOG_DIR/worker.log" 2>&1 &
+  echo "worker_pid=$!"
+fi
 
-SANIC_REQUEST_MAX_SIZE="$CHAT_MAX_BODY" .venv/bin/rasa run --interface "$RASA_HOST" --port "$RASA_PORT" --model "$MODEL" \
-  --credentials credentials.yml --endpoints endpoints.yml --cors "$CORS_ORIGINS" "${api_args[@]}" \
-  >"$LOG_DIR/rasa.log" 2>&1 &
-echo "rasa_pid=$!"
+if serves actions; then
+  SANIC_HOST="$ACTIONS_HOST" .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" \
+    >>"$LOG_DIR/actions.log" 2>&1 &
+  echo "actions_pid=$!"
+fi
+
+if serves rasa; then
+  SANIC_REQUEST_MAX_SIZE="$CHAT_MAX_BODY" .venv/bin/rasa run --interface "$RASA_HOST" --port "$RASA_PORT" \
+    --model "$MODEL" --credentials credentials.yml --endpoints endpoints.yml --cors "$CORS_ORIGINS" \
+    "${api_args[@]}" >>"$LOG_DIR/rasa.log" 2>&1 &
+  echo "rasa_pid=$!"
+fi
 
 wait_for() {  # url seconds
   local deadline=$((SECONDS + $2))
@@ -55,6 +66,6 @@ wait_for() {  # url seconds
     sleep 1
   done
 }
-wait_for "http://${ACTIONS_HOST}:${ACTIONS_PORT}/health" 120
-wait_for "http://${RASA_HOST}:${RASA_PORT}/webhooks/rest/" 240
+if serves actions; then wait_for "http://${ACTIONS_HOST}:${ACTIONS_PORT}/health" 120; fi
+if serves rasa; then wait_for "http://${RASA_HOST}:${RASA_PORT}/webhooks/rest/" 240; fi
 echo "ready=1"

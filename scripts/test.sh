@@ -49,5 +49,8 @@ $PY scripts/evaluate_themes.py tests/reflection/heldout.yml --min-precision 0.85
 step "end to end over HTTP against the running servers"
 "${PYTEST[@]}" tests/e2e -q
 
+step "faults: database down and back, Rasa restart mid-conversation, action server down"
+"${PYTEST[@]}" tests/faults -q
+
 echo
 echo "all tests passed"

@@ -22,7 +22,14 @@ E2E_DIR = ROOT / "var" / "e2e"
 SERVER_PIDS: Dict[str, int] = {}
 # Things the tests type (names, an email, a phone number, message words) that must never
 # appear in any server, action-server or worker log.
-LOG_SECRETS = ("canary", "sam@example.com", "+447911123456", "07911 123456", "weekday evenings", "Canary Person")
+LOG_SECRETS = (
+    "canary",
+    "sam@example.com",
+    "+447911123456",
+    "07911 123456",
+    "weekday evenings",
+    "Canary Person",
+)
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +46,8 @@ def server() -> Iterator[str]:
         # Every test posts from 127.0.0.1: only the per-conversation limit is exercised here.
         "RATE_LIMIT_PER_ADDRESS": "0",
     }
+    for old in LOG_DIR.glob("*.log"):
+        old.unlink()
     proc = subprocess.run(
         ["scripts/serve.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=400
     )
