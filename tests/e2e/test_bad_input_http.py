@@ -99,10 +99,14 @@ def test_after_bad_input_the_next_message_is_answered_and_memory_stays_flat(serv
     for round_ in range(20):
         for body, content_type in BAD_BODIES:
             post_raw(server, body, content_type)
-        requests.post(f"{server}{URL_PATH}", json={"sender": f"odd-{round_}", "message": "😀" * 50}, timeout=60)
+        requests.post(
+            f"{server}{URL_PATH}", json={"sender": f"odd-{round_}", "message": "😀" * 50}, timeout=60
+        )
     after = rss_mb(pid)
     reply = requests.post(
-        f"{server}{URL_PATH}", json={"sender": uuid.uuid4().hex, "message": "is this an addiction?"}, timeout=60
+        f"{server}{URL_PATH}",
+        json={"sender": uuid.uuid4().hex, "message": "is this an addiction?"},
+        timeout=60,
     )
     assert reply.status_code == 200 and "addiction" in texts(reply.json()).lower()
     assert after - before < 50, f"Rasa grew by {after - before:.0f} MB over 340 bad requests"
