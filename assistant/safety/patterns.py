@@ -319,7 +319,22 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
         "forces-me": [
             _l("force", "pressure", "coerce", "make"),
             _w("me", "her", "him"),
-            _w("to", "into", "do", "have", "sext", "film", "send", "sleep", "sell", "perform"),
+            _w(
+                "to",
+                "into",
+                "do",
+                "have",
+                "sext",
+                "film",
+                "send",
+                "sleep",
+                "sell",
+                "perform",
+                "set",
+                "start",
+                "open",
+                "join",
+            ),
             {"OP": "{0,5}"},
             _l(
                 "sex",
