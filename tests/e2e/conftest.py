@@ -99,5 +99,20 @@ def chat(server: str) -> Chat:
     return send
 
 
+def conversation(server: str) -> Chat:
+    """A new conversation with its own random sender (``send.sender``)."""
+    sender = uuid.uuid4().hex
+
+    def send(text: str) -> List[Dict[str, Any]]:
+        response = requests.post(
+            f"{server}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
+        )
+        response.raise_for_status()
+        return response.json()
+
+    send.sender = sender  # type: ignore[attr-defined]
+    return send
+
+
 def texts(messages: List[Dict[str, Any]]) -> str:
     return "\n".join(m.get("text", "") for m in messages)

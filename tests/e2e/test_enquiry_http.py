@@ -5,30 +5,12 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-import uuid
-from typing import Any, Dict, List
-
-import requests
 
 from assistant.enquiries.config import load_config
 from assistant.enquiries.store import EnquiryStore
-from tests.e2e.conftest import E2E_DIR, ROOT, texts
+from tests.e2e.conftest import E2E_DIR, ROOT, conversation, texts
 
 REFERENCE = re.compile(r"\bTN-[A-Z0-9]{4,}\b")
-
-
-def conversation(server: str):
-    sender = uuid.uuid4().hex
-
-    def send(text: str) -> List[Dict[str, Any]]:
-        response = requests.post(
-            f"{server}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
-        )
-        response.raise_for_status()
-        return response.json()
-
-    send.sender = sender  # type: ignore[attr-defined]
-    return send
 
 
 def e2e_store() -> EnquiryStore:

@@ -4,26 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
-from typing import Any, Dict, List
+from typing import Any, List
 
-import requests
-
-from tests.e2e.conftest import ROOT, texts
-
-
-def conversation(server: str):
-    sender = uuid.uuid4().hex
-
-    def send(text: str) -> List[Dict[str, Any]]:
-        response = requests.post(
-            f"{server}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
-        )
-        response.raise_for_status()
-        return response.json()
-
-    send.sender = sender  # type: ignore[attr-defined]
-    return send
+from tests.e2e.conftest import ROOT, conversation, texts
 
 
 def stored(sender: str) -> str:
