@@ -19,7 +19,13 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-echo "starting the action server and Rasa (logs in ${LOG_DIR:-var/log}/)..."
+# The web front sits in front of Rasa: it forwards the visitor's address, and the page's
+# origin is the only one Rasa answers browsers from.
+export WEB_HOST=${WEB_HOST:-127.0.0.1} WEB_PORT=${WEB_PORT:-8080}
+export TRUST_PROXY=${TRUST_PROXY:-1}
+export CORS_ORIGINS=${CORS_ORIGINS:-http://${WEB_HOST}:${WEB_PORT}}
+
+echo "starting the action server, Rasa, the enquiry worker and the web page (logs in ${LOG_DIR:-var/log}/)..."
 while IFS='=' read -r key value; do
   case "$key" in
     actions_pid|rasa_pid|worker_pid) pids+=("$value") ;;
@@ -31,10 +37,23 @@ if ! kill -0 "${pids[@]}" 2>/dev/null || ((${#pids[@]} < 3)); then
   exit 1
 fi
 
+web_url=""
+while IFS='=' read -r key value; do
+  case "$key" in
+    web_pid) pids+=("$value") ;;
+    web_url) web_url=$value ;;
+  esac
+done < <(scripts/web.sh)
+if [ -z "$web_url" ]; then
+  echo "the web page did not start; see ${LOG_DIR:-var/log}/web.log" >&2
+  exit 1
+fi
+
 host=${RASA_HOST:-127.0.0.1}; port=${RASA_PORT:-5005}
 cat <<MSG
 
 The assistant is running.
+  Demo page + chat: ${web_url}
   Chat API (REST):  POST http://${host}:${port}/webhooks/rest/webhook
                     body: {"sender": "<random id>", "message": "hello"}
   Action server:    http://${ACTIONS_HOST:-127.0.0.1}:${ACTIONS_PORT:-5055}

@@ -216,7 +216,10 @@ def test_every_read_more_question_is_a_page_section() -> None:
 
 
 def test_the_default_response_selector_key_is_understood(dispatcher, fake_themes) -> None:
-    selector = {"all_retrieval_intents": ["faq"], "default": {"response": {"utter_action": "utter_faq/overview"}}}
+    selector = {
+        "all_retrieval_intents": ["faq"],
+        "default": {"response": {"utter_action": "utter_faq/overview"}},
+    }
     t = tracker("what is it?", "faq", response_selector=selector)
     assert validate("reflect_before", t, dispatcher) == {"reflect_before": None}
     assert sent(dispatcher) == ["utter_faq/overview"]

@@ -1,0 +1,81 @@
+"""The web front's settings, read from the environment in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlsplit
+
+from assistant.settings import PROJECT_ROOT
+
+DEFAULT_WEB_ROOT = PROJECT_ROOT / "web"
+# The widget refuses longer messages; the proxy refuses them too.
+MAX_MESSAGE_CHARS = 1000
+
+
+class WebConfigError(ValueError):
+    """A setting of the web front is unusable."""
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """Where the web front listens, what it serves and where it sends chat messages."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    rasa_url: str = "http://127.0.0.1:5005"
+    web_root: Path = DEFAULT_WEB_ROOT
+    # Seconds to wait for Rasa's reply before answering 504.
+    upstream_timeout: float = 30.0
+    # Largest request body accepted on the chat API, in bytes (1000 characters of
+    # UTF-8 with JSON escaping fit comfortably).
+    max_body_bytes: int = 16 * 1024
+    max_message_chars: int = MAX_MESSAGE_CHARS
+    # Chat server the widget talks to when it is not this web front (its origin is
+    # added to connect-src); empty: the widget uses this server's proxy.
+    chat_server_url: str = ""
+
+    @property
+    def webhook_url(self) -> str:
+        return self.rasa_url.rstrip("/") + "/webhooks/rest/webhook"
+
+    @property
+    def chat_server_origin(self) -> str:
+        """The origin of ``chat_server_url`` (scheme://host[:port]) or ``""``."""
+        if not self.chat_server_url:
+            return ""
+        parts = urlsplit(self.chat_server_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+def _origin_ok(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def load_web_config(env: Mapping[str, str] | None = None) -> WebConfig:
+    """Build the configuration from the environment (``env`` for tests)."""
+    env = os.environ if env is None else env
+    try:
+        config = WebConfig(
+            host=env.get("WEB_HOST") or "127.0.0.1",
+            port=int(env.get("WEB_PORT") or 8080),
+            rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
+            web_root=Path(env.get("WEB_ROOT") or DEFAULT_WEB_ROOT),
+            upstream_timeout=float(env.get("WEB_UPSTREAM_TIMEOUT") or 30),
+            max_body_bytes=int(env.get("WEB_MAX_BODY_BYTES") or 16 * 1024),
+            chat_server_url=(env.get("CHAT_SERVER_URL") or "").rstrip("/"),
+        )
+    except ValueError as exc:
+        raise WebConfigError(f"invalid number in the web settings: {exc}") from exc
+    if not _origin_ok(config.rasa_url):
+        raise WebConfigError(f"RASA_URL={config.rasa_url!r} is not an http(s) address")
+    if config.chat_server_url and not _origin_ok(config.chat_server_url):
+        raise WebConfigError(f"CHAT_SERVER_URL={config.chat_server_url!r} is not an http(s) address")
+    if not (config.web_root / "index.html").is_file():
+        raise WebConfigError(f"no index.html in WEB_ROOT={config.web_root}")
+    if config.upstream_timeout <= 0 or config.max_body_bytes <= 0:
+        raise WebConfigError("WEB_UPSTREAM_TIMEOUT and WEB_MAX_BODY_BYTES must be positive")
+    return config
