@@ -20,7 +20,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help install system spacy responses validate train run test admin worker latency measure-retrieval measure-vectors clean
+.PHONY: help install system spacy responses validate train run test admin worker bench scaleout latency measure-retrieval measure-vectors clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -58,7 +58,8 @@ validate: install spacy responses ## rasa data validate --fail-on-warnings
 	$(RASA) data validate --fail-on-warnings
 
 train: install spacy responses ## Train, only if data/config/domain changed since the last model
-	$(PY) scripts/train_if_changed.py
+	@mkdir -p var/log
+	@set -o pipefail; $(PY) scripts/train_if_changed.py 2>&1 | tee -a var/log/train.log
 
 run: train ## Set up, train if needed, and serve the assistant (Ctrl-C stops everything)
 	@scripts/run.sh
@@ -71,6 +72,12 @@ admin: install ## The therapist's enquiry tool, e.g. make admin ARGS="list --all
 
 worker: install ## Deliver enquiry notifications from the outbox (make run starts it)
 	$(PY) -m assistant.enquiries.worker
+
+bench: system train ## Benchmark: 1 and 2 Rasa replicas behind nginx (PostgreSQL, Redis) vs a minimal Rasa bot, ~12 min; results/bench/
+	$(PY) scripts/bench.py $(ARGS)
+
+scaleout: system train ## Scale-out test: two Rasa replicas behind nginx share conversations and their order
+	@scripts/scaleout_test.sh
 
 latency: ## Median and p95 reply time of 100 sequential questions (needs `make run` in another shell)
 	$(PY) scripts/latency.py -n 100

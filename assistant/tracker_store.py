@@ -127,6 +127,37 @@ def slots_to_erase(new_events: List[Event], events_before: List[Event]) -> Set[s
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """Rasa's SQL tracker store with private words redacted and cleared slots erased."""
 
+    def __init__(
+        self,
+        domain: Any = None,
+        host: str | None = None,
+        dialect: str | None = None,
+        db: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Connect to ``host`` when it is a full SQLAlchemy URL, else to ``TRACKER_DB_URL``.
+
+        endpoints.yml names no database: with neither a URL (``url:``, passed as ``host``)
+        nor ``db``, the URL comes from the environment variable ``TRACKER_DB_URL`` (default
+        ``sqlite:///var/tracker.db``, relative to the project root, the file the enquiry admin
+        tool reads). Reading it here rather than through ``${TRACKER_DB_URL}`` in
+        endpoints.yml keeps ``rasa run`` working when the variable is unset (Rasa 3.6 refuses
+        to load a file with an unset ``${VAR}``). The dialect is taken from the URL. Rasa's
+        own parameters (``dialect``, ``host``, ``db``, ``username``, ...) still work.
+        """
+        import os
+
+        from sqlalchemy.engine import make_url
+
+        from assistant.enquiries.config import DEFAULT_TRACKER_DB_URL, resolve_sqlite_url
+
+        if not host and db is None:
+            host = (os.environ.get("TRACKER_DB_URL") or "").strip() or DEFAULT_TRACKER_DB_URL
+        if host and "://" in host:
+            host = resolve_sqlite_url(host)
+            dialect = make_url(host).get_backend_name()
+        super().__init__(domain, dialect=dialect or "sqlite", host=host, db=db or "rasa.db", **kwargs)
+
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         events = list(tracker.events)
         new = list(super()._additional_events(session, tracker))

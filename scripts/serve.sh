@@ -22,6 +22,8 @@ export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-3}
 export RASA_TELEMETRY_ENABLED=false
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export ACTION_ENDPOINT_URL="http://${ACTIONS_HOST}:${ACTIONS_PORT}/webhook"
+# The secret Rasa sends the action server (endpoints.yml); a fresh one per start unless given.
+export ACTION_SERVER_TOKEN=${ACTION_SERVER_TOKEN:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')}
 # Chat request bodies over 64 KB are refused by Rasa's Sanic (413) before the channel
 # sees them (only Rasa: the trackers Rasa sends to the action server are larger).
 CHAT_MAX_BODY=${CHAT_MAX_BODY:-65536}
@@ -47,7 +49,7 @@ if serves worker; then
 fi
 
 if serves actions; then
-  SANIC_HOST="$ACTIONS_HOST" .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" \
+  ACTIONS_HOST="$ACTIONS_HOST" ACTIONS_PORT="$ACTIONS_PORT" .venv/bin/python -m assistant.action_server \
     >>"$LOG_DIR/actions.log" 2>&1 &
   echo "actions_pid=$!"
 fi

@@ -49,6 +49,9 @@ $PY scripts/evaluate_themes.py tests/reflection/heldout.yml --min-precision 0.85
 step "end to end over HTTP against the running servers"
 "${PYTEST[@]}" tests/e2e -q
 
+step "scale-out: two Rasa replicas behind nginx on PostgreSQL and Redis share state and order"
+"${PYTEST[@]}" tests/scaleout -q
+
 step "browser: the widget on the demo page in Debian's chromium (Playwright)"
 "${PYTEST[@]}" tests/browser -q
 

@@ -123,3 +123,19 @@ def test_a_fast_sender_is_slowed_down_kindly(server) -> None:
             assert "116 123" in texts(response.json())
             break
     assert statuses[-1] == 429 and all(s == 200 for s in statuses[:-1])
+
+
+def test_the_action_server_answers_only_rasa(server) -> None:
+    from tests.e2e.conftest import ACTIONS_PORT
+
+    url = f"http://127.0.0.1:{ACTIONS_PORT}"
+    assert requests.get(f"{url}/health", timeout=10).status_code == 200
+    call = {"next_action": "action_answer_from_page", "tracker": {"sender_id": "x"}, "version": "3.6.2"}
+    assert requests.post(f"{url}/webhook", json=call, timeout=10).status_code == 401
+    wrong = requests.post(f"{url}/webhook", json=call, headers={"X-Action-Token": "guess"}, timeout=10)
+    assert wrong.status_code == 401 and "canary" not in wrong.text
+    # Rasa itself still reaches it: a turn that runs a custom action is answered.
+    reply = requests.post(
+        f"{server}{URL_PATH}", json={"sender": uuid.uuid4().hex, "message": "xqzzy flurbo"}, timeout=60
+    )
+    assert "couldn't find that on the page" in texts(reply.json())

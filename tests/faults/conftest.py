@@ -94,6 +94,8 @@ class Stack:
             "ENQUIRY_WORKER_POLL_SECONDS": "0.5",
             "ENQUIRY_RETRY_BASE_SECONDS": "1",
             "RATE_LIMIT_PER_ADDRESS": "0",
+            # Fixed, so a restarted Rasa and the running action server share it.
+            "ACTION_SERVER_TOKEN": uuid.uuid4().hex,
         }
         self.pids: Dict[str, int] = {}
 
