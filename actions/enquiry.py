@@ -20,11 +20,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.mid_form import answer_question, latest_intent
+from actions.mid_form import answer_question, latest_intent, minor_disclosed
 from assistant.enquiries import validation as checks
 from assistant.enquiries.config import get_config
 from assistant.enquiries.consent import consent_statement
-from assistant.enquiries.errors import EnquiryError
+from assistant.enquiries.errors import EnquiryError, InvalidEnquiry
 from assistant.enquiries.records import EnquiryData
 from assistant.enquiries.store import create_async, new_idempotency_key
 from assistant.settings import get_settings
@@ -66,6 +66,24 @@ CHANGES = (
     (re.compile(r"\b(days?|times?|when|availability|available)\b"), ("enquiry_availability",)),
     (re.compile(r"\b(message|note)\b"), ("enquiry_message",)),
 )
+# A field the store refuses, the slot that asks for it again, and what to say.
+INVALID_FIELD_SLOTS = {
+    "name": "enquiry_name",
+    "contact_method": "enquiry_contact_method",
+    "email": "enquiry_email",
+    "phone": "enquiry_phone",
+    "who_for": "enquiry_who_for",
+    "availability": "enquiry_availability",
+    "message": "enquiry_message",
+}
+INVALID_RESPONSES = {
+    "enquiry_name": "utter_enquiry_invalid_name",
+    "enquiry_contact_method": "utter_enquiry_invalid_method",
+    "enquiry_email": "utter_enquiry_invalid_email",
+    "enquiry_phone": "utter_enquiry_invalid_phone",
+    "enquiry_who_for": "utter_enquiry_invalid_who_for",
+    "enquiry_availability": "utter_enquiry_invalid_availability",
+}
 _CHANGE = re.compile(r"\b(change|edit|fix|update|wrong|amend)\b", re.IGNORECASE)
 _SEND = re.compile(
     r"^\W*(send( it)?|yes|yep|yeah|ok|okay|confirm|submit|go ahead|that's right|correct)\b", re.IGNORECASE
@@ -149,7 +167,7 @@ class ValidateEnquiryForm(FormValidationAction):
         domain: DomainDict,
     ) -> List[str]:
         """Email or phone as chosen; nothing for a minor; stop after consent is refused."""
-        if tracker.get_slot("is_minor") or tracker.get_slot("enquiry_consent") == "no":
+        if minor_disclosed(tracker) or tracker.get_slot("enquiry_consent") == "no":
             return []
         method = tracker.get_slot("enquiry_contact_method")
         skip = {"phone": "enquiry_email", "email": "enquiry_phone", "either": "enquiry_phone"}.get(method)
@@ -270,9 +288,17 @@ class ValidateEnquiryForm(FormValidationAction):
         return {"enquiry_confirm": None, PROMPT: "none"}
 
     async def _send(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
+        if minor_disclosed(tracker):  # never stored for a visitor under 18, whatever the path
+            return {"enquiry_confirm": None, PROMPT: "none"}
         key = tracker.get_slot(KEY) or new_idempotency_key()
         try:
             result = await create_async(enquiry_data(tracker), key)
+        except InvalidEnquiry as error:
+            # A field the store refuses: ask for it again rather than "try again later".
+            slot = INVALID_FIELD_SLOTS.get(error.field, "enquiry_name")
+            logger.info("enquiry refused by the store: field=%s", error.field)
+            dispatcher.utter_message(response=INVALID_RESPONSES.get(slot, "utter_enquiry_invalid_confirm"))
+            return {slot: None, "enquiry_confirm": None, KEY: key, PROMPT: "summary"}
         except EnquiryError as error:
             logger.warning("enquiry not saved: %s", type(error).__name__)
             dispatcher.utter_message(response="utter_enquiry_store_down")
@@ -321,7 +347,7 @@ class ActionSubmitEnquiry(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        if tracker.get_slot("is_minor"):
+        if minor_disclosed(tracker):
             logger.info("enquiry blocked: visitor under 18")
             dispatcher.utter_message(response="utter_enquiry_blocked_minor")
         elif tracker.get_slot("enquiry_consent") != "yes":

@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.mid_form import answer_question, latest_intent, looks_like_question  # noqa: F401
+from actions.mid_form import answer_question, latest_intent, looks_like_question, minor_disclosed  # noqa: F401
 from actions.reflection_themes import find_themes, focus_areas, theme_labels
 
 logger = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ class ValidateReflectionForm(FormValidationAction):
         domain: DomainDict,
     ) -> List[str]:
         """No prompts for a visitor who has said they are under 18: the form ends at once."""
-        if tracker.get_slot("is_minor"):
+        if minor_disclosed(tracker):
             return []
         return domain_slots
 
@@ -156,7 +156,7 @@ class ActionReflectionSummary(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        if tracker.get_slot("is_minor"):
+        if minor_disclosed(tracker):
             dispatcher.utter_message(response="utter_reflection_adults_only")
             return cleared()
         themes = list(tracker.get_slot(THEMES_SLOT) or [])

@@ -224,8 +224,10 @@ def unavailable_text() -> str:
     values = get_settings().template_vars()
     return (
         "Sorry, I couldn't do that just now because part of this service isn't responding. "
+        f"If you need help right now, call {values.get('help_emergency', '')} or "
+        f"{values.get('help_crisis_line_name', '')} on {values.get('help_crisis_line_number', '')}. "
         f"You can still ask me about the page, and you can reach {values['therapist']} through "
-        f"{values['contact_link']}. If you need help right now, use the Get help now button."
+        f"{values['contact_link']}."
     )
 
 

@@ -10,9 +10,12 @@ store with three privacy rules applied as events are written:
   so the rules and the safety cool-down still work.
 - A message typed while a private form is running (the reflection, the
   enquiry) is stored without its words: the form's slots hold what is needed.
-- Reflection answers are never stored: their slots are written as a marker.
+- Reflection answers are never stored: their slots are written as a marker, and
+  bot messages built from the visitor's words (the enquiry summary, reflection
+  acknowledgements and summary) are stored without their text.
   When a private slot is cleared, or a private form ends by any path (finished,
-  stopped, or interrupted by a safety route), every value it held earlier is
+  stopped, interrupted by a safety route, or left open until the session
+  expired and the visitor came back), every value it held earlier is
   erased from the stored conversation too, so a cleared slot is really gone.
 
 And one rule for the visitor's right to erasure: a ``Restarted`` event (only
@@ -26,12 +29,24 @@ import json
 from typing import Any, Dict, FrozenSet, Iterator, List, Set
 
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import ActiveLoop, Event, Restarted, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActiveLoop,
+    BotUttered,
+    Event,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.safety.routes import SAFETY_INTENTS
 
-REDACTED_INTENTS = frozenset(SAFETY_INTENTS)
+# The safety routes, and "I'm fine / you misunderstood", which often repeats the disclosure.
+REDACTED_INTENTS = frozenset(SAFETY_INTENTS) | {"safety_retract"}
+# Bot messages built from what the visitor typed (the enquiry summary with their details,
+# acknowledgements and summaries naming the themes of their reflection answers).
+PRIVATE_RESPONSE_PREFIXES = ("utter_enquiry_summary", "utter_reflect_ack_", "utter_reflection_summary")
 REDACTED_TEXT = ""
 
 REFLECTION_FORM = "reflection_form"
@@ -90,11 +105,15 @@ def redact(event: Event, in_private_loop: bool = False) -> Event:
         return event
     if isinstance(event, SlotSet) and event.key in REFLECTION_ANSWER_SLOTS and event.value is not None:
         return SlotSet(event.key, ANSWER_MARKER, timestamp=event.timestamp)
+    if isinstance(event, BotUttered):
+        utter = (event.metadata or {}).get("utter_action") or ""
+        if in_private_loop or utter.startswith(PRIVATE_RESPONSE_PREFIXES):
+            return BotUttered(text="", data={}, metadata={"utter_action": utter}, timestamp=event.timestamp)
     return event
 
 
 def private_message_positions(events: List[Event]) -> Set[int]:
-    """Indices of the visitor messages sent while a private form was active."""
+    """Indices of the visitor's and the bot's messages while a private form was active."""
     positions: Set[int] = set()
     active_loop = None
     for index, event in enumerate(events):
@@ -102,7 +121,7 @@ def private_message_positions(events: List[Event]) -> Set[int]:
             active_loop = event.name
         elif isinstance(event, SessionStarted):
             active_loop = None
-        elif isinstance(event, UserUttered) and active_loop in PRIVATE_LOOPS:
+        elif isinstance(event, (UserUttered, BotUttered)) and active_loop in PRIVATE_LOOPS:
             positions.add(index)
     return positions
 
@@ -121,6 +140,11 @@ def slots_to_erase(new_events: List[Event], events_before: List[Event]) -> Set[s
             if loop in FORM_SLOTS and event.name != loop:
                 erase |= FORM_SLOTS[loop]
             loop = event.name
+        elif isinstance(event, SessionStarted):
+            # A form left open when the session expired (the tab closed mid-enquiry) ends here.
+            if loop in FORM_SLOTS:
+                erase |= FORM_SLOTS[loop]
+            loop = None
     return erase
 
 

@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 
 pids=()
 stop() {
+  local rc=$?
   trap - INT TERM EXIT
   if ((${#pids[@]})); then
     echo; echo "stopping..."
@@ -15,9 +16,11 @@ stop() {
     done
     kill -9 "${pids[@]}" 2>/dev/null
   fi
-  exit 0
+  exit "$rc"
 }
-trap stop INT TERM EXIT
+# Ctrl-C / TERM is a normal way to stop (exit 0); any failure keeps its status.
+trap stop EXIT
+trap 'exit 0' INT TERM
 
 # The web front sits in front of Rasa: it forwards the visitor's address, and the page's
 # origin is the only one Rasa answers browsers from.
@@ -26,13 +29,20 @@ export TRUST_PROXY=${TRUST_PROXY:-1}
 export CORS_ORIGINS=${CORS_ORIGINS:-http://${WEB_HOST}:${WEB_PORT}}
 
 echo "starting the action server, Rasa, the enquiry worker and the web page (logs in ${LOG_DIR:-var/log}/)..."
+ready=""
 while IFS='=' read -r key value; do
   case "$key" in
     actions_pid|rasa_pid|worker_pid) pids+=("$value") ;;
+    ready) ready=$value ;;
   esac
 done < <(scripts/serve.sh)
 
-if ! kill -0 "${pids[@]}" 2>/dev/null || ((${#pids[@]} < 3)); then
+all_alive() {
+  local pid
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || return 1; done
+}
+
+if [ "$ready" != 1 ] || ((${#pids[@]} < 3)) || ! all_alive; then
   echo "the assistant did not start; see ${LOG_DIR:-var/log}/rasa.log and actions.log" >&2
   exit 1
 fi
@@ -62,7 +72,8 @@ Press Ctrl-C to stop.
 MSG
 
 # Stop everything as soon as any process ends (they are not this shell's children).
-while kill -0 "${pids[@]}" 2>/dev/null; do
+while all_alive; do
   sleep 1
 done
 echo "a server stopped unexpectedly; see ${LOG_DIR:-var/log}/" >&2
+exit 1

@@ -62,7 +62,16 @@ def test_rasa_restart_mid_conversation_continues_where_it_was(stack: Stack) -> N
 
 
 def test_action_server_down_page_answers_and_safety_still_work_and_booking_is_honest(stack: Stack) -> None:
+    in_form = stack.conversation()
+    assert "What name should he use" in texts(in_form("Send an enquiry"))
+    in_reflection = stack.conversation()
+    in_reflection("I'd like to reflect")
+    assert "What was happening just before" in texts(in_reflection("Yes, let's begin"))
     stack.stop("actions")
+    # A safety message inside a form is answered although the form's validation can't run.
+    assert "116 123" in texts(in_form("I want to kill myself"))
+    assert "Childline" in texts(in_reflection("I'm 15"))
+    assert "116 123" in texts(in_reflection("Get help now"))
     send = stack.conversation()
     assert "#understanding" in texts(send("How is it different from porn?"))
     assert "116 123" in texts(send("I want to kill myself"))

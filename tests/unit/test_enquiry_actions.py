@@ -288,3 +288,26 @@ def test_the_consent_shown_is_the_consent_stored() -> None:
     values = load_settings({}).template_vars()
     shown = all_responses()["utter_ask_enquiry_consent"][0]["text"].format(**values)
     assert consent_statement(values["therapist"], int(values["retention_months"])) in shown
+
+
+def test_an_under_18_flag_on_a_more_urgent_turn_blocks_the_enquiry(store, dispatcher) -> None:
+    """'I'm 16 and I want to die' is answered as a crisis; the enquiry is still refused."""
+    t = tracker("Send it", "affirm", slots=FILLED)
+    t.events.append({"event": "user", "text": "", "parse_data": {"safety_flags": ["crisis", "under_18"]}})
+    assert asyncio.run(ValidateEnquiryForm().required_slots(list(enquiry.FIELDS), dispatcher, t, {})) == []
+    assert validate("enquiry_confirm", t, dispatcher)["enquiry_confirm"] is None
+    assert store.list(include_handled=True) == []
+    assert_cleared(run(ActionSubmitEnquiry(), t, dispatcher))
+    assert sent(dispatcher) == ["utter_enquiry_blocked_minor"]
+
+
+def test_a_field_the_store_refuses_is_asked_again(monkeypatch, dispatcher) -> None:
+    from assistant.enquiries.errors import InvalidEnquiry
+
+    async def refuse(data, key, store=None, timeout=None):
+        raise InvalidEnquiry("email", "invalid")
+
+    monkeypatch.setattr(enquiry, "create_async", refuse)
+    result = validate("enquiry_confirm", tracker("Send it", "affirm", slots=FILLED), dispatcher)
+    assert result["enquiry_email"] is None and result["enquiry_confirm"] is None
+    assert sent(dispatcher) == ["utter_enquiry_invalid_email"]

@@ -142,8 +142,56 @@ def test_enquiry_details_are_erased_when_the_form_is_interrupted(tmp_path) -> No
     asyncio.run(store.save(tracker))
     assert "Canary" in _rows(store)  # kept while the form needs it, but not the typed message
     assert asyncio.run(store.retrieve("visitor")).get_slot("enquiry_name") == "Canary Name"
-    tracker.update(UserUttered("i'm 15", intent={"name": "safety_under_18", "confidence": 1.0}))
+    tracker.update(UserUttered("i'm canary-fifteen", intent={"name": "safety_under_18", "confidence": 1.0}))
     tracker.update(ActiveLoop(None))
     asyncio.run(store.save(tracker))
-    assert "Canary" not in _rows(store) and "15" not in _rows(store)
+    assert "Canary" not in _rows(store) and "canary-fifteen" not in _rows(store)
     assert asyncio.run(store.retrieve("visitor")).get_slot("enquiry_name") is None
+
+
+def test_bot_messages_built_from_private_words_are_stored_without_text(tmp_path) -> None:
+    from rasa.shared.core.events import BotUttered
+
+    store = _store(tmp_path)
+    tracker = store.init_tracker("visitor")
+    tracker.update(
+        BotUttered("Name: canary-name", metadata={"utter_action": "utter_enquiry_summary", "name": "x"})
+    )
+    tracker.update(
+        BotUttered("So canary-theme can come", metadata={"utter_action": "utter_reflect_ack_before"})
+    )
+    tracker.update(BotUttered("public answer", metadata={"utter_action": "utter_faq/overview"}))
+    asyncio.run(store.save(tracker))
+    stored = _rows(store)
+    assert "canary" not in stored and "public answer" in stored
+    assert "utter_enquiry_summary" in stored  # which reply it was is kept
+
+
+def test_a_form_left_open_until_the_session_expired_is_erased(tmp_path) -> None:
+    from rasa.shared.core.events import SessionStarted
+
+    domain = Domain.from_dict(
+        {
+            "slots": {"enquiry_email": {"type": "text", "mappings": [{"type": "custom"}]}},
+            "forms": {"enquiry_form": {"required_slots": ["enquiry_email"]}},
+        }
+    )
+    store = RedactingSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "t.db"))
+    tracker = store.init_tracker("visitor")
+    tracker.update(ActiveLoop("enquiry_form"))
+    tracker.update(SlotSet("enquiry_email", "canary@example.com"))
+    asyncio.run(store.save(tracker))
+    assert "canary@example.com" in _rows(store)
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted())
+    asyncio.run(store.save(tracker))
+    assert "canary@example.com" not in _rows(store)
+
+
+def test_im_fine_retractions_are_not_stored() -> None:
+    from assistant.tracker_store import redact
+
+    event = UserUttered(
+        "canary I was joking about dying", intent={"name": "safety_retract", "confidence": 0.9}
+    )
+    assert redact(event).text == ""

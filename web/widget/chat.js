@@ -767,18 +767,12 @@
     return true;
   }
 
-  /** Keep only the last reply (the confirmation), under a new random sender id. */
+  /** Forget the deleted conversation: an empty transcript under a new random sender id. */
   function forgetConversation() {
-    var last = state.messages.filter(function (m) {
-      return m.from === "bot";
-    }).slice(-1);
     state.messages = [];
     state.sender = randomId();
     state.started = true;
     ui.log.replaceChildren();
-    last.forEach(function (m) {
-      appendMessage(m, true);
-    });
     save();
   }
 
@@ -857,9 +851,8 @@
         var forget = (Array.isArray(reply) ? reply : []).some(function (m) {
           return m && m.custom && m.custom.forget_conversation === true;
         });
-        return deliver(messages).then(function () {
-          if (forget) forgetConversation();
-        });
+        if (forget) forgetConversation(); // before the reply is shown: a reload can't bring it back
+        return deliver(messages);
       })
       .catch(function (err) {
         window.clearTimeout(timer);
