@@ -40,6 +40,14 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from assistant.private_slots import (
+    ENQUIRY_FORM,
+    ENQUIRY_SLOTS,
+    PRIVATE_SLOTS,
+    REFLECTION_ANSWER_SLOTS,
+    REFLECTION_FORM,
+    REFLECTION_SLOTS,
+)
 from assistant.safety.routes import SAFETY_INTENTS
 
 # The safety routes, and "I'm fine / you misunderstood", which often repeats the disclosure.
@@ -49,35 +57,12 @@ REDACTED_INTENTS = frozenset(SAFETY_INTENTS) | {"safety_retract"}
 PRIVATE_RESPONSE_PREFIXES = ("utter_enquiry_summary", "utter_reflect_ack_", "utter_reflection_summary")
 REDACTED_TEXT = ""
 
-REFLECTION_FORM = "reflection_form"
-REFLECTION_ANSWER_SLOTS = frozenset(
-    {"reflect_before", "reflect_gives", "reflect_after", "reflect_secrecy", "reflect_body", "reflect_instead"}
-)
-REFLECTION_SLOTS = REFLECTION_ANSWER_SLOTS | {"reflection_themes"}
-ENQUIRY_FORM = "enquiry_form"
-ENQUIRY_SLOTS = frozenset(
-    {
-        "enquiry_name",
-        "enquiry_contact_method",
-        "enquiry_email",
-        "enquiry_phone",
-        "enquiry_who_for",
-        "enquiry_availability",
-        "enquiry_message",
-        "enquiry_consent",
-        "enquiry_confirm",
-        "enquiry_key",
-        "enquiry_prompt",
-        "enquiry_reference",
-    }
-)
 ANSWER_MARKER = "answered"
 # Private forms: their messages are stored without their words, and their slots
 # are erased from storage when the form ends.
 FORM_SLOTS: Dict[str, FrozenSet[str]] = {REFLECTION_FORM: REFLECTION_SLOTS, ENQUIRY_FORM: ENQUIRY_SLOTS}
 PRIVATE_LOOPS = frozenset(FORM_SLOTS)
 # Slots whose earlier values are erased from storage when they are cleared.
-PRIVATE_SLOTS = REFLECTION_SLOTS | ENQUIRY_SLOTS
 
 
 def _stripped(event: UserUttered, keep_intent: bool) -> UserUttered:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from datetime import datetime
@@ -95,6 +96,44 @@ class ConversationStore:
                 return [row[0] for row in connection.execute(query, {"cutoff": before.timestamp()})]
 
         return self._guard("find old conversations", run)
+
+    def clear_abandoned_form_data(self, slots: Iterable[str], before: datetime) -> int:
+        """Empty the stored values of private form slots in conversations idle since ``before``.
+
+        A visitor who closes the tab in the middle of the enquiry never ends the form, so
+        the details typed so far would stay until the retention purge. Rasa's sessions end
+        after 60 idle minutes; the worker runs this for conversations idle longer than that.
+        Returns the number of slot events emptied.
+        """
+        names = sorted(set(slots))
+
+        def run(engine: Engine | None) -> int:
+            if engine is None or not names:
+                return 0
+            idle = text(
+                f"SELECT sender_id FROM {EVENTS_TABLE} GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"
+            )
+            select = text(
+                f"SELECT id, data FROM {EVENTS_TABLE} WHERE type_name = 'slot' AND sender_id IN :ids"
+            ).bindparams(bindparam("ids", expanding=True))
+            update = text(f"UPDATE {EVENTS_TABLE} SET data = :data WHERE id = :id")
+            changed = 0
+            with engine.begin() as connection:
+                senders = [row[0] for row in connection.execute(idle, {"cutoff": before.timestamp()})]
+                for start in range(0, len(senders), 500):
+                    rows = connection.execute(select, {"ids": senders[start : start + 500]}).fetchall()
+                    for row_id, data in rows:
+                        event = json.loads(data)
+                        if event.get("name") in names and event.get("value") is not None:
+                            event["value"] = None
+                            connection.execute(update, {"data": json.dumps(event), "id": row_id})
+                            changed += 1
+            return changed
+
+        changed = self._guard("clear abandoned form data", run)
+        if changed:
+            logger.info("emptied %d private slot value(s) of abandoned forms", changed)
+        return changed
 
     def dispose(self) -> None:
         """Close pooled connections."""

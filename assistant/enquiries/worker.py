@@ -15,8 +15,9 @@ import logging
 import signal
 import sys
 import threading
+import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Callable, Set
 
 from assistant.enquiries.config import EnquiryConfig
@@ -25,6 +26,7 @@ from assistant.enquiries.mail import build_notification, deliver
 from assistant.enquiries.models import utcnow
 from assistant.enquiries.outbox import Claim, backoff_seconds, claim_next, mark_failed, mark_sent
 from assistant.enquiries.store import EnquiryStore
+from assistant.private_slots import PRIVATE_SLOTS
 
 logger = logging.getLogger(__name__)
 
@@ -86,11 +88,29 @@ def run_once(
     return result
 
 
+SWEEP_SECONDS = 300.0
+ABANDONED_AFTER = timedelta(minutes=65)  # Rasa's sessions end after 60 idle minutes
+
+
+def sweep_abandoned_forms(store: EnquiryStore, now: datetime | None = None) -> int:
+    """Empty what was typed into forms left open in conversations idle for over an hour."""
+    now = now or datetime.now(timezone.utc)
+    try:
+        return store.conversations.clear_abandoned_form_data(PRIVATE_SLOTS, now - ABANDONED_AFTER)
+    except StoreUnavailable as exc:
+        logger.warning("abandoned-form sweep skipped: %s", exc.error)
+        return 0
+
+
 def run_forever(store: EnquiryStore, stop: threading.Event, config: EnquiryConfig | None = None) -> None:
     """Poll until ``stop`` is set; a database outage is logged and waited out."""
     config = config or store.config
     logger.info("enquiry delivery worker started (poll every %.1fs)", config.worker_poll_seconds)
+    next_sweep = 0.0
     while not stop.is_set():
+        if time.monotonic() >= next_sweep:
+            next_sweep = time.monotonic() + SWEEP_SECONDS
+            sweep_abandoned_forms(store)
         try:
             result = run_once(store, config, stop=stop)
             if result.sent or result.failed:
