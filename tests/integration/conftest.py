@@ -3,7 +3,7 @@
 PostgreSQL is started once per session from ``/usr/lib/postgresql/<version>/bin`` (or
 ``POSTGRES_BIN``) in a temporary directory, listening on 127.0.0.1 on a free port, as the
 ``postgres`` system user when the tests run as root. Each test gets a fresh database. Missing
-binaries fail the PostgreSQL tests unless ``ALLOW_SKIP_POSTGRES=1``.
+binaries fail the PostgreSQL tests.
 """
 
 from __future__ import annotations
@@ -48,10 +48,8 @@ def _postgres_bin() -> Path | None:
 def _unavailable(reason: str) -> None:
     message = (
         f"PostgreSQL tests cannot run: {reason}. Install Debian's postgresql package "
-        "(make system), or set ALLOW_SKIP_POSTGRES=1 to skip them."
+        "(make system installs it)."
     )
-    if os.environ.get("ALLOW_SKIP_POSTGRES") == "1":
-        pytest.skip(message)
     pytest.fail(message, pytrace=False)
 
 

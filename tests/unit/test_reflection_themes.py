@@ -20,7 +20,8 @@ ANSWERS = ROOT / "tests" / "reflection" / "answers.yml"
 HELDOUT = ROOT / "tests" / "reflection" / "heldout.yml"
 TUNING_ANSWERS = load_answers(ANSWERS)
 # Answers in the tuning set the patterns get wrong on purpose: fixing them would need a
-# parser or would break simpler cases. Strict xfail: remove a line when it starts passing.
+# parser or would break simpler cases. They are left out of the exact-match table but still
+# count, as misses, in the precision/recall gate over the whole file below.
 KNOWN_HARD = {
     "I was going to say lonely but it's not that. I think it's the quiet": "negation refers back across 'but'",
     "I tell myself it's not lying if she never asks": "'not lying' is negated in form, not in meaning",
@@ -36,16 +37,13 @@ def finder() -> ThemeFinder:
 
 
 def _case(answer: Answer) -> object:
-    marks = (
-        [pytest.mark.xfail(reason=KNOWN_HARD[answer.text], strict=True)] if answer.text in KNOWN_HARD else []
-    )
-    return pytest.param(answer, id=f"{answer.prompt}:{answer.text[:40]}", marks=marks)
+    return pytest.param(answer, id=f"{answer.prompt}:{answer.text[:40]}")
 
 
 # --- the labelled answers -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("answer", [_case(a) for a in TUNING_ANSWERS])
+@pytest.mark.parametrize("answer", [_case(a) for a in TUNING_ANSWERS if a.text not in KNOWN_HARD])
 def test_labelled_answer_gets_exactly_its_themes(finder: ThemeFinder, answer: Answer) -> None:
     assert sorted(finder.find(answer.text)) == sorted(answer.themes)
 
