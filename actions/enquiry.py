@@ -27,22 +27,13 @@ from assistant.enquiries.consent import consent_statement
 from assistant.enquiries.errors import EnquiryError, InvalidEnquiry
 from assistant.enquiries.records import EnquiryData
 from assistant.enquiries.store import create_async, new_idempotency_key
+from assistant.private_slots import ENQUIRY_FIELDS
 from assistant.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
 FORM = "enquiry_form"
-FIELDS = (
-    "enquiry_name",
-    "enquiry_contact_method",
-    "enquiry_email",
-    "enquiry_phone",
-    "enquiry_who_for",
-    "enquiry_availability",
-    "enquiry_message",
-    "enquiry_consent",
-    "enquiry_confirm",
-)
+FIELDS = ENQUIRY_FIELDS
 KEY = "enquiry_key"
 PROMPT = "enquiry_prompt"  # what the confirmation step shows next: summary, which, retry
 REFERENCE = "enquiry_reference"

@@ -19,18 +19,12 @@ from rasa_sdk.types import DomainDict
 
 from actions.mid_form import answer_question, latest_intent, looks_like_question, minor_disclosed  # noqa: F401
 from actions.reflection_themes import find_themes, focus_areas, theme_labels
+from assistant.private_slots import REFLECTION_PROMPTS
 
 logger = logging.getLogger(__name__)
 
 FORM = "reflection_form"
-PROMPTS = (
-    "reflect_before",
-    "reflect_gives",
-    "reflect_after",
-    "reflect_secrecy",
-    "reflect_body",
-    "reflect_instead",
-)
+PROMPTS = REFLECTION_PROMPTS
 THEMES_SLOT = "reflection_themes"
 REFLECTION_SLOTS = (*PROMPTS, THEMES_SLOT)
 ANSWERED = "answered"

@@ -90,51 +90,45 @@ def claim_next(
     return store.guarded("claim notification", run)
 
 
-def mark_sent(store: EnquiryStore, claim: Claim, now: datetime, message_id: str) -> bool:
-    """Record a delivery; False if the claim had been lost (the row was taken over or erased)."""
+def _update_claimed(store: EnquiryStore, claim: Claim, operation: str, **values: object) -> bool:
+    """Update the claimed row, only while this worker still holds the claim; False if it was lost."""
 
     def run() -> bool:
         with store.session() as session:
-            return (
-                session.execute(
-                    update(Outbox)
-                    .where(Outbox.id == claim.outbox_id, Outbox.claim_token == claim.token)
-                    .values(
-                        status=OUTBOX_SENT,
-                        sent_at=now,
-                        message_id=message_id,
-                        claim_token=None,
-                        last_error=None,
-                    )
-                    .execution_options(synchronize_session=False)
-                ).rowcount
-                == 1
+            result = session.execute(
+                update(Outbox)
+                .where(Outbox.id == claim.outbox_id, Outbox.claim_token == claim.token)
+                .values(claim_token=None, **values)
+                .execution_options(synchronize_session=False)
             )
+            return result.rowcount == 1
 
-    return store.guarded("mark notification sent", run)
+    return store.guarded(operation, run)
+
+
+def mark_sent(store: EnquiryStore, claim: Claim, now: datetime, message_id: str) -> bool:
+    """Record a delivery; False if the claim had been lost (the row was taken over or erased)."""
+    return _update_claimed(
+        store,
+        claim,
+        "mark notification sent",
+        status=OUTBOX_SENT,
+        sent_at=now,
+        message_id=message_id,
+        last_error=None,
+    )
 
 
 def mark_failed(store: EnquiryStore, claim: Claim, retry_at: datetime, error: str) -> bool:
     """Give the row back as pending, to be retried at ``retry_at``; ``error`` is a class name."""
-
-    def run() -> bool:
-        with store.session() as session:
-            return (
-                session.execute(
-                    update(Outbox)
-                    .where(Outbox.id == claim.outbox_id, Outbox.claim_token == claim.token)
-                    .values(
-                        status=OUTBOX_PENDING,
-                        next_attempt_at=retry_at,
-                        claim_token=None,
-                        last_error=error[:100],
-                    )
-                    .execution_options(synchronize_session=False)
-                ).rowcount
-                == 1
-            )
-
-    return store.guarded("reschedule notification", run)
+    return _update_claimed(
+        store,
+        claim,
+        "reschedule notification",
+        status=OUTBOX_PENDING,
+        next_attempt_at=retry_at,
+        last_error=error[:100],
+    )
 
 
 def pending_count(store: EnquiryStore) -> int:
