@@ -81,6 +81,10 @@ _SEND = re.compile(
 )
 _YES = re.compile(r"^\W*(yes|yep|yeah|y|ok|okay|sure|i agree|agree|i consent|fine|go ahead)\b", re.IGNORECASE)
 _NO = re.compile(r"^\W*(no|nope|nah|n|i don't|i do not|don't|do not|disagree|i disagree)\b", re.IGNORECASE)
+# Consent is only consent when it is clear: "maybe", "not sure" or a question are asked again.
+_UNSURE = re.compile(
+    r"\b(maybe|perhaps|not sure|unsure|don't know|dont know|idk|depends|later)\b|\?", re.IGNORECASE
+)
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+!|~>])")
 
 
@@ -251,11 +255,12 @@ class ValidateEnquiryForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         text, intent = _text(tracker), latest_intent(tracker)
-        if intent == "deny" or _NO.match(text):
-            logger.info("enquiry consent refused")
-            return {"enquiry_consent": "no"}
-        if intent == "affirm" or _YES.match(text):
-            return {"enquiry_consent": "yes", PROMPT: "summary"}
+        if not _UNSURE.search(text):
+            if intent == "deny" or _NO.match(text):
+                logger.info("enquiry consent refused")
+                return {"enquiry_consent": "no"}
+            if intent == "affirm" or _YES.match(text):
+                return {"enquiry_consent": "yes", PROMPT: "summary"}
         if self._interrupted("enquiry_consent", dispatcher, tracker):
             return {"enquiry_consent": None}
         dispatcher.utter_message(response="utter_enquiry_invalid_consent")

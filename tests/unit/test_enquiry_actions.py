@@ -134,10 +134,18 @@ def test_consent(text, intent, expected, dispatcher) -> None:
     assert validate("enquiry_consent", tracker(text, intent), dispatcher)["enquiry_consent"] == expected
 
 
-def test_unclear_consent_is_asked_again(dispatcher) -> None:
-    assert validate("enquiry_consent", tracker("maybe", "share_context"), dispatcher) == {
-        "enquiry_consent": None
-    }
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("maybe", "share_context"),
+        ("maybe", "deny"),
+        ("not sure", "deny"),
+        ("ok maybe later", "affirm"),
+        ("idk", "deny"),
+    ],
+)
+def test_unclear_consent_is_asked_again(text, intent, dispatcher) -> None:
+    assert validate("enquiry_consent", tracker(text, intent), dispatcher) == {"enquiry_consent": None}
     assert sent(dispatcher) == ["utter_enquiry_invalid_consent"]
 
 
