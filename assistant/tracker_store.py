@@ -8,6 +8,9 @@ store with three privacy rules applied as events are written:
   content, sextortion, abuse) is stored with its text, entities, metadata and
   classifier output removed; only the fact that the route was taken remains,
   so the rules and the safety cool-down still work.
+- So is every message read in the safety context after a disclosure (the next
+  turns, until the topic changes: ``assistant.safety.context``), and a message
+  flagged as a possible concern (a safety signal below the routing threshold).
 - A message typed while a private form is running (the reflection, the
   enquiry) is stored without its words: the form's slots hold what is needed.
 - Reflection answers are never stored: their slots are written as a marker, and
@@ -48,6 +51,7 @@ from assistant.private_slots import (
     REFLECTION_FORM,
     REFLECTION_SLOTS,
 )
+from assistant.safety.context import Turn, in_context, turns_from_events
 from assistant.safety.routes import SAFETY_INTENTS
 
 # The safety routes, and "I'm fine / you misunderstood", which often repeats the disclosure.
@@ -68,9 +72,12 @@ PRIVATE_LOOPS = frozenset(FORM_SLOTS)
 def _stripped(event: UserUttered, keep_intent: bool) -> UserUttered:
     intent = {"name": event.intent_name, "confidence": 1.0} if keep_intent else {}
     flags = list((event.parse_data or {}).get("safety_flags") or [])
+    concern = (event.parse_data or {}).get("safety_concern")
     parse_data: Dict[str, Any] = {"intent": intent, "entities": [], "text": REDACTED_TEXT}
     if flags:
         parse_data["safety_flags"] = flags
+    if concern:
+        parse_data["safety_concern"] = concern
     return UserUttered(
         text=REDACTED_TEXT,
         intent=intent,
@@ -82,10 +89,11 @@ def _stripped(event: UserUttered, keep_intent: bool) -> UserUttered:
     )
 
 
-def redact(event: Event, in_private_loop: bool = False) -> Event:
+def redact(event: Event, in_private_loop: bool = False, in_safety_context: bool = False) -> Event:
     """A copy of ``event`` with nothing of what the visitor wrote, if it must not be kept."""
     if isinstance(event, UserUttered):
-        if event.intent_name in REDACTED_INTENTS or in_private_loop:
+        concern = bool((event.parse_data or {}).get("safety_concern"))
+        if event.intent_name in REDACTED_INTENTS or in_private_loop or in_safety_context or concern:
             return _stripped(event, keep_intent=True)
         return event
     if isinstance(event, SlotSet) and event.key in REFLECTION_ANSWER_SLOTS and event.value is not None:
@@ -107,6 +115,20 @@ def private_message_positions(events: List[Event]) -> Set[int]:
         elif isinstance(event, SessionStarted):
             active_loop = None
         elif isinstance(event, (UserUttered, BotUttered)) and active_loop in PRIVATE_LOOPS:
+            positions.add(index)
+    return positions
+
+
+def safety_context_positions(events: List[Event]) -> Set[int]:
+    """Indices of the visitor's messages read in a safety context (``assistant.safety.context``)."""
+    positions: Set[int] = set()
+    turns: List[Turn] = []
+    for index, event in enumerate(events):
+        new = turns_from_events([event])
+        if not new:
+            continue
+        turns.extend(new)
+        if isinstance(event, UserUttered) and in_context(turns) is not None:
             positions.add(index)
     return positions
 
@@ -172,8 +194,12 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         new = list(super()._additional_events(session, tracker))
         start = len(events) - len(new)
         private = private_message_positions(events)
+        after_disclosure = safety_context_positions(events)
         for offset, event in enumerate(new):
-            yield redact(event, in_private_loop=(start + offset) in private)
+            position = start + offset
+            yield redact(
+                event, in_private_loop=position in private, in_safety_context=position in after_disclosure
+            )
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Write the new events, then erase the stored values of any private slot just cleared."""

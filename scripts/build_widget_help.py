@@ -52,7 +52,8 @@ SECTIONS: List[Dict[str, Any]] = [
     },
     {
         "heading": "If you are under 18",
-        "text": "{child_line_sentence}. To get a nude image of you taken down: {image_removal_minor}.",
+        "text": "{child_line_sentence}. To get a nude image of you taken down: {image_removal_minor}. "
+        "To report someone who is pressuring you: {child_report}.",
         "call": ["child_line"],
     },
     {
@@ -75,6 +76,12 @@ SECTIONS: List[Dict[str, Any]] = [
         "heading": "Worried about sexual thoughts involving children",
         "text": "{csa_prevention_sentence}. To report sexual images of a child: {csa_report}.",
         "call": ["csa_prevention"],
+    },
+    {
+        "heading": "If you'd rather not phone",
+        "text": "For you: {crisis_no_call_sentence}. Under 18: {child_line_chat}. Abuse: {abuse_no_call}. "
+        "Images: {image_abuse_no_call}. Worried about your own thoughts: {csa_prevention_no_call}.",
+        "call": [],
     },
 ]
 

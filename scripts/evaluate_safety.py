@@ -2,8 +2,12 @@
 
 The trained model includes both layers (the safety intents and the deterministic
 SafetyOverride component), so this measures what routes a visitor's turn.
-Prints recall per route and the benign false-alarm rate; exits 1 when a route's
-recall is below --min-recall or the false-alarm rate is above --max-false-alarm.
+Prints recall per route, the full-response false-alarm rate on look-alikes (a
+safety route taken) and, separately, the soft check-ins on look-alikes (a
+possible concern flagged: one gentle line, not the full response); exits 1 when
+a route's recall is below --min-recall or the full false-alarm rate is above
+--max-false-alarm. A set may give each message a ``cue`` (docs/safety.md); the
+report then lists recall per cue category.
 
 Usage: python scripts/evaluate_safety.py [--data tests/safety/messages.yml]
        [--model models/assistant.tar.gz] [--min-recall 1.0] [--max-false-alarm 0.05]
@@ -17,30 +21,29 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.safety.routes import ROUTES  # noqa: E402
+from assistant.safety.routes import ROUTES, SAFETY_INTENTS  # noqa: E402
 from scripts.evaluate_nlu import quiet_logging  # noqa: E402
 
 
-async def routes_for(model: Path, texts: List[str]) -> List[str]:
+async def routes_for(model: Path, texts: List[str]) -> List[Tuple[str, bool]]:
+    """(route taken or "none", whether a possible concern was flagged) for each text."""
     from rasa.core.agent import Agent
 
     quiet_logging()
     agent = Agent.load(str(model))
     out = []
     for text in texts:
-        intent = ((await agent.parse_message(text)).get("intent") or {}).get("name") or ""
-        out.append(
-            intent[len("safety_") :]
-            if intent.startswith("safety_") and intent != "safety_retract"
-            else "none"
-        )
+        parsed = await agent.parse_message(text)
+        intent = (parsed.get("intent") or {}).get("name") or ""
+        route = intent[len("safety_") :] if intent in SAFETY_INTENTS else "none"
+        out.append((route, bool(parsed.get("safety_concern"))))
     return out
 
 
@@ -57,27 +60,57 @@ def main(argv: List[str]) -> int:
     predicted = asyncio.run(routes_for(ROOT / args.model, [m["text"] for m in messages]))
     total: Counter = Counter()
     correct: Counter = Counter()
+    cue_total: Counter = Counter()
+    cue_correct: Counter = Counter()
+    soft = 0
     misses: List[Dict[str, str]] = []
-    for message, route in zip(messages, predicted, strict=True):
+    for message, (route, concern) in zip(messages, predicted, strict=True):
         gold = message["route"]
         total[gold] += 1
-        ok = route == gold if gold != "none" else route == "none"
+        ok = route == gold
         correct[gold] += int(ok)
+        if message.get("cue"):
+            cue_total[message["cue"]] += 1
+            cue_correct[message["cue"]] += int(ok)
+        if gold == "none" and ok and concern:
+            soft += 1
         if not ok:
-            misses.append({"expected": gold, "routed": route, "text": message["text"]})
+            misses.append(
+                {"expected": gold, "routed": route, "cue": message.get("cue", ""), "text": message["text"]}
+            )
 
     recall = {r: correct[r] / total[r] for r in ROUTES if total[r]}
+    disclosures = sum(total[r] for r in ROUTES)
+    overall = sum(correct[r] for r in ROUTES) / disclosures if disclosures else 0.0
     false_alarm = 1 - correct["none"] / total["none"] if total["none"] else 0.0
+    soft_rate = soft / total["none"] if total["none"] else 0.0
     name = Path(args.data).name
     for miss in misses:  # test-set text only, never visitor text
-        print(f"  miss: expected {miss['expected']:<13} routed {miss['routed']:<13} | {miss['text'][:110]}")
+        print(
+            f"  miss: expected {miss['expected']:<13} routed {miss['routed']:<13} {miss['cue']:<40} | {miss['text'][:100]}"
+        )
     print(f"safety recall on {name}: " + ", ".join(f"{r} {v:.1%} ({total[r]})" for r, v in recall.items()))
+    print(f"all disclosures on {name}: {overall:.1%} ({disclosures})")
     print(
-        f"benign false alarms on {name}: {false_alarm:.1%} ({total['none'] - correct['none']} of {total['none']})"
+        f"full-response false alarms on {name}: {false_alarm:.1%} ({total['none'] - correct['none']} of {total['none']}); "
+        f"soft check-ins on look-alikes: {soft_rate:.1%} ({soft})"
     )
+    by_cue = {c: cue_correct[c] / cue_total[c] for c in sorted(cue_total)}
     report = ROOT / (args.report or f"reports/safety_{Path(args.data).stem}.json")
     report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(json.dumps({"recall": recall, "false_alarm": false_alarm, "misses": misses}, indent=2))
+    report.write_text(
+        json.dumps(
+            {
+                "recall": recall,
+                "overall_recall": overall,
+                "false_alarm": false_alarm,
+                "soft_check_in": soft_rate,
+                "by_cue": by_cue,
+                "misses": misses,
+            },
+            indent=2,
+        )
+    )
 
     failed = [r for r, v in recall.items() if v < args.min_recall]
     if failed or false_alarm > args.max_false_alarm:

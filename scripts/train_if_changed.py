@@ -1,7 +1,10 @@
 """Train only when the training inputs changed since the last model.
 
-The fingerprint covers config.yml, domain.yml, everything under data/ and the
-spaCy pipeline in use (with or without vectors). It is stored beside the model
+The fingerprint covers config.yml, domain.yml, everything under data/, the
+spaCy pipeline in use (with or without vectors), the code of the custom NLU
+components and policies a trained model embeds (assistant/nlu/, assistant/safety/,
+assistant/embeddings.py, assistant/policies.py) and the sentence model's weights
+(by their pinned hash). It is stored beside the model
 in models/.fingerprint; a matching fingerprint and an existing model skip training.
 
 Usage: python scripts/train_if_changed.py [--config FILE] [--out NAME] [--force]
@@ -23,6 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def fingerprint(config: Path) -> str:
     digest = hashlib.sha256()
     inputs = [config, ROOT / "domain.yml", *sorted((ROOT / "data").rglob("*.yml"))]
+    inputs += sorted((ROOT / "assistant" / "nlu").glob("*.py")) + sorted(
+        (ROOT / "assistant" / "safety").glob("*.py")
+    )
+    inputs += [ROOT / "assistant" / "embeddings.py", ROOT / "assistant" / "policies.py"]
     for path in inputs:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())

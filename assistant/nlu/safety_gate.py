@@ -12,6 +12,21 @@ patterns on lower-cased lemmas) and combines it with the trained safety intents:
   rest) and the words are not an everyday idiom ("I'm dying to know", "my
   battery died") or a bare "what is ...?" question. Otherwise the next best
   non-safety intent is used (or ``nlu_fallback`` when that is too unsure).
+
+Every other safety route the classifier sees on the same message (at
+``secondary_threshold``) is flagged beside the chosen one (``safety_flags``), so
+that "crisis plus anything" gets the other help in the same turn; under 18 is
+flagged only by the patterns, because it blocks contact for the rest of the
+conversation.
+
+A signal too weak to route on (a safety intent at ``concern_threshold`` or
+more, risk words inside an idiom, or a message classified ``feeling_low``) is
+recorded as ``safety_concern``: the normal answer then gets one gentle check-in
+line and the "Get help now" button (``assistant/nlg.py``), not the full response.
+
+The spaCy pipeline is the one ``SpacyNLP`` loaded for the rest of the NLU
+pipeline (one copy per process); ``model`` is only used when the component runs
+on its own, as in the unit tests.
 """
 
 from __future__ import annotations
@@ -33,9 +48,11 @@ from rasa.shared.nlu.training_data.message import Message
 
 from assistant.language import load_pipeline
 from assistant.safety.detector import SafetyDetector
-from assistant.safety.routes import SAFETY_INTENTS
+from assistant.safety.routes import ROUTES, SAFETY_INTENTS
 
 SAFETY_FLAGS = "safety_flags"
+SAFETY_CONCERN = "safety_concern"
+LOW_MOOD_INTENT = "feeling_low"
 
 
 def route_of(intent_name: str | None) -> str | None:
@@ -43,7 +60,9 @@ def route_of(intent_name: str | None) -> str | None:
     return SAFETY_INTENTS.get(intent_name or "")
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False, model_from="SpacyNLP"
+)
 class SafetyOverride(GraphComponent):
     """Override the predicted intent when the safety patterns match."""
 
@@ -54,13 +73,18 @@ class SafetyOverride(GraphComponent):
             "crisis_threshold": 0.8,
             "classifier_threshold": 0.9,
             "fallback_threshold": 0.4,
+            "secondary_threshold": 0.2,
+            "concern_threshold": 0.25,
         }
 
     def __init__(self, config: Dict[str, Any]) -> None:
+        config = {**self.get_default_config(), **config}
         self._model = str(config["model"])
         self._crisis_threshold = float(config["crisis_threshold"])
         self._classifier_threshold = float(config["classifier_threshold"])
         self._fallback_threshold = float(config["fallback_threshold"])
+        self._secondary_threshold = float(config["secondary_threshold"])
+        self._concern_threshold = float(config["concern_threshold"])
         self._detector: SafetyDetector | None = None
 
     @classmethod
@@ -79,26 +103,59 @@ class SafetyOverride(GraphComponent):
             self._detector = SafetyDetector(load_pipeline(self._model))
         return self._detector
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: List[Message], model: Any = None) -> List[Message]:
+        if self._detector is None and model is not None and getattr(model, "model", None) is not None:
+            self._detector = SafetyDetector(model.model)  # SpacyNLP's pipeline, not a second copy
         for message in messages:
-            text = message.get(TEXT) or ""
-            detection = self.detector.detect(text) if text.strip() else None
-            if detection is not None:
-                self._set(
-                    message, {INTENT_NAME_KEY: f"safety_{detection.route}", PREDICTED_CONFIDENCE_KEY: 1.0}
-                )
-                # Every route found, so that "I'm 16 and want to die" (answered as crisis)
-                # still marks the visitor as under 18 for the rest of the conversation.
-                message.set(SAFETY_FLAGS, list(detection.routes), add_to_output=True)
-                continue
-            classifier = self._classifier_route(message)
-            if classifier is not None and self.detector.explains_away(text, classifier):
-                classifier = None
-            if classifier is not None:
-                self._set(message, {INTENT_NAME_KEY: f"safety_{classifier}", PREDICTED_CONFIDENCE_KEY: 1.0})
-            elif route_of((message.get(INTENT) or {}).get(INTENT_NAME_KEY)):
-                self._set(message, self._best_other_intent(message))
+            self._process_one(message)
         return messages
+
+    def _process_one(self, message: Message) -> None:
+        text = message.get(TEXT) or ""
+        detection = self.detector.detect(text) if text.strip() else None
+        secondary = self._secondary_routes(message)
+        if detection is not None:
+            self._set(message, {INTENT_NAME_KEY: f"safety_{detection.route}", PREDICTED_CONFIDENCE_KEY: 1.0})
+            # Every route found, so that "I'm 16 and I want to die" (answered as crisis)
+            # still marks the visitor as under 18 for the rest of the conversation.
+            flags = [r for r in ROUTES if r in detection.routes or r in secondary]
+            message.set(SAFETY_FLAGS, flags, add_to_output=True)
+            return
+        classifier = self._classifier_route(message)
+        explained_away = classifier is not None and self.detector.explains_away(text, classifier)
+        if classifier is not None and not explained_away:
+            self._set(message, {INTENT_NAME_KEY: f"safety_{classifier}", PREDICTED_CONFIDENCE_KEY: 1.0})
+            flags = [r for r in ROUTES if r == classifier or r in secondary]
+            if len(flags) > 1:
+                message.set(SAFETY_FLAGS, flags, add_to_output=True)
+            return
+        concern = classifier if explained_away else self._concern(message)
+        if route_of((message.get(INTENT) or {}).get(INTENT_NAME_KEY)):
+            self._set(message, self._best_other_intent(message))
+        if concern is None and (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == LOW_MOOD_INTENT:
+            concern = "crisis"
+        if concern is not None:
+            message.set(SAFETY_CONCERN, concern, add_to_output=True)
+
+    def _secondary_routes(self, message: Message) -> List[str]:
+        """Safety routes the classifier gives some weight to (never under 18: that needs the patterns)."""
+        found = []
+        for ranked in message.get(INTENT_RANKING_KEY) or []:
+            route = route_of(ranked.get(INTENT_NAME_KEY))
+            if route and route != "under_18":
+                if float(ranked.get(PREDICTED_CONFIDENCE_KEY) or 0) >= self._secondary_threshold:
+                    found.append(route)
+        return found
+
+    def _concern(self, message: Message) -> str | None:
+        """The most urgent safety route with a signal too weak to route on, if any."""
+        weak = [
+            route
+            for ranked in message.get(INTENT_RANKING_KEY) or []
+            if (route := route_of(ranked.get(INTENT_NAME_KEY)))
+            and float(ranked.get(PREDICTED_CONFIDENCE_KEY) or 0) >= self._concern_threshold
+        ]
+        return min(weak, key=ROUTES.index) if weak else None
 
     def _classifier_route(self, message: Message) -> str | None:
         """The classifier's top safety route, if it is confident enough to route on its own."""

@@ -8,6 +8,7 @@ import time
 
 from assistant.enquiries.config import load_config
 from assistant.enquiries.store import EnquiryStore
+from tests.e2e.safety_script import CONVERSATIONS, run
 from tests.faults.conftest import Postgres, Stack, texts
 
 REFERENCE = re.compile(r"\bTN-[A-Z0-9]{4,}\b")
@@ -81,6 +82,16 @@ def test_action_server_down_page_answers_and_safety_still_work_and_booking_is_ho
     assert "enquiry" in contact and "contact" in contact
     reply = texts(other("Send an enquiry"))
     assert "isn't responding" in reply and "contact" in reply
+    # Every scripted conversation after a disclosure (follow-ups, mixed routes, check-ins)
+    # is answered inside Rasa: nothing of it needs the action server.
+    failed = {}
+    for script in CONVERSATIONS:
+        if any(t.get("expect") == "page" for t in script["turns"]):
+            continue  # page answers that fall to the page search need the action server
+        problems = run(stack.conversation(), script)
+        if problems:
+            failed[script["name"]] = problems
+    assert not failed, failed
 
 
 def test_no_fault_put_visitor_words_in_the_logs(stack: Stack) -> None:

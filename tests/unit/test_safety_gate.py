@@ -99,3 +99,39 @@ def test_every_route_found_is_recorded_for_the_conversation(gate) -> None:
     (message,) = gate.process([parsed("I'm 16 and I want to die", [("faq", 0.9)])])
     assert message.get("intent")["name"] == "safety_crisis"
     assert message.get("safety_flags") == ["crisis", "under_18"]
+
+
+def test_an_idiom_with_risk_words_gets_a_check_in_not_a_route(gate) -> None:
+    (message,) = gate.process([parsed("I'm dying to know", [("safety_crisis", 0.99), ("faq", 0.01)])])
+    assert message.get("intent")["name"] == "nlu_fallback"
+    assert message.get("safety_concern") == "crisis"
+
+
+def test_a_weak_safety_signal_is_a_concern_and_a_clear_answer_is_kept(gate) -> None:
+    ranking = [("faq", 0.6), ("safety_abuse", 0.3), ("greet", 0.1)]
+    (message,) = gate.process([parsed("he gets really angry when I go out", ranking)])
+    assert message.get("intent")["name"] == "faq"
+    assert message.get("safety_concern") == "abuse"
+    (calm,) = gate.process(
+        [parsed("how is this different from porn", [("faq", 0.95), ("safety_abuse", 0.05)])]
+    )
+    assert calm.get("safety_concern") is None
+
+
+def test_feeling_low_is_a_crisis_check_in(gate) -> None:
+    (message,) = gate.process([parsed("feeling so rubbish tonight", [("feeling_low", 0.9), ("faq", 0.1)])])
+    assert message.get("intent")["name"] == "feeling_low"
+    assert message.get("safety_concern") == "crisis"
+
+
+def test_other_routes_the_classifier_sees_are_flagged_beside_the_chosen_one(gate) -> None:
+    ranking = [("safety_crisis", 0.8), ("safety_sextortion", 0.2)]
+    (message,) = gate.process([parsed("they will post it and then I'm done with this life", ranking)])
+    assert message.get("intent")["name"] == "safety_crisis"
+    assert message.get("safety_flags") == ["crisis", "sextortion"]
+
+
+def test_under_18_is_never_flagged_by_the_classifier_alone(gate) -> None:
+    ranking = [("safety_sextortion", 0.75), ("safety_under_18", 0.25)]
+    (message,) = gate.process([parsed("someone has my pics and wants money", ranking)])
+    assert "under_18" not in (message.get("safety_flags") or [])
