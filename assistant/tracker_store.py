@@ -21,6 +21,9 @@ store with three privacy rules applied as events are written:
   expired and the visitor came back), every value it held earlier is
   erased from the stored conversation too, so a cleared slot is really gone.
 
+The engine hides statement parameters, so an error while writing (a database
+restart, a full disk) never puts the event JSON into an exception or a log.
+
 And one rule for the visitor's right to erasure: a ``Restarted`` event (only
 reachable through "delete my chat", after a confirmation; typed commands are
 neutralised by the channel) deletes every stored event of the conversation.
@@ -29,6 +32,7 @@ neutralised by the channel) deletes every stored event of the conversation.
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any, Dict, FrozenSet, Iterator, List, Set
 
 from rasa.core.tracker_store import SQLTrackerStore
@@ -58,7 +62,16 @@ from assistant.safety.routes import SAFETY_INTENTS
 REDACTED_INTENTS = frozenset(SAFETY_INTENTS) | {"safety_retract"}
 # Bot messages built from what the visitor typed (the enquiry summary with their details,
 # acknowledgements and summaries naming the themes of their reflection answers).
-PRIVATE_RESPONSE_PREFIXES = ("utter_enquiry_summary", "utter_reflect_ack_", "utter_reflection_summary")
+PRIVATE_RESPONSE_PREFIXES = (
+    "utter_enquiry_summary",
+    "utter_reflect_ack_",
+    "utter_reflection_summary",
+    # The rest of the reflection summary: which focus areas the answers pointed to,
+    # and the read-more button naming the first of them.
+    "utter_reflection_focus_",
+    "utter_reflection_next_steps",
+    "utter_reflection_no_themes",
+)
 REDACTED_TEXT = ""
 
 ANSWER_MARKER = "answered"
@@ -188,6 +201,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             host = resolve_sqlite_url(host)
             dialect = make_url(host).get_backend_name()
         super().__init__(domain, dialect=dialect or "sqlite", host=host, db=db or "rasa.db", **kwargs)
+        # A failing statement (a database restart, a full disk) must not carry the event
+        # JSON, and with it what the visitor typed, into an exception or a log line.
+        self.engine.hide_parameters = True
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         events = list(tracker.events)

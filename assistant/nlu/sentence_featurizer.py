@@ -52,6 +52,12 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     ) -> SentenceEmbeddingFeaturizer:
         return cls(config, execution_context.node_name)
 
+    @classmethod
+    def validate_config(cls, config: Dict[str, Any]) -> None:
+        """The model folder must be named; its files are checked when the encoder loads."""
+        if not str(config.get("model") or "").strip():
+            raise ValueError("SentenceEmbeddingFeaturizer needs `model`: the folder `make minilm` builds")
+
     @property
     def encoder(self) -> SentenceEncoder:
         if self._encoder is None:

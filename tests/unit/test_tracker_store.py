@@ -195,3 +195,69 @@ def test_im_fine_retractions_are_not_stored() -> None:
         "canary I was joking about dying", intent={"name": "safety_retract", "confidence": 0.9}
     )
     assert redact(event).text == ""
+
+
+def _user(text: str, intent: str, concern: str | None = None) -> UserUttered:
+    parse = {"text": text, "intent": {"name": intent, "confidence": 0.9}}
+    if concern:
+        parse["safety_concern"] = concern
+    return UserUttered(text, intent=parse["intent"], parse_data=parse)
+
+
+def test_messages_after_a_disclosure_are_stored_without_words_until_the_topic_changes(tmp_path) -> None:
+    store = RedactingSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"))
+    tracker = DialogueStateTracker("visitor", slots=[])
+    tracker.update(_user("canary-disclosure", "safety_crisis"))
+    tracker.update(ActionExecuted("utter_safety_crisis"))
+    tracker.update(_user("canary-my wife found the messages and left", "share_context"))
+    tracker.update(ActionExecuted("utter_after_crisis_unclear"))
+    tracker.update(_user("canary-i dont want to ring anyone", "safety_reluctant_to_call"))
+    tracker.update(ActionExecuted("utter_after_crisis_reluctant_to_call"))
+    asyncio.run(store.save(tracker))
+    tracker.update(_user("how is it different from porn", "faq"))  # the topic changes: kept
+    tracker.update(ActionExecuted("utter_faq"))
+    asyncio.run(store.save(tracker))
+    stored = _rows(store)
+    assert "canary" not in stored
+    assert "how is it different from porn" in stored
+
+
+def test_a_possible_concern_is_stored_without_its_words(tmp_path) -> None:
+    store = RedactingSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"))
+    tracker = DialogueStateTracker("visitor", slots=[])
+    tracker.update(_user("canary-whats the point of anything", "feeling_low", concern="crisis"))
+    asyncio.run(store.save(tracker))
+    stored = _rows(store)
+    assert "canary" not in stored and '"safety_concern": "crisis"' in stored
+
+
+def test_a_failing_write_does_not_put_the_visitors_words_in_the_error(tmp_path) -> None:
+    store = RedactingSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"))
+    with store.engine.begin() as connection:  # every INSERT fails from now on, as on a full disk
+        connection.exec_driver_sql(
+            "CREATE TRIGGER full_disk BEFORE INSERT ON events BEGIN SELECT RAISE(FAIL, 'disk full'); END"
+        )
+    tracker = DialogueStateTracker("visitor", slots=[])
+    tracker.update(_user("canary-typed words", "faq"))
+    with pytest.raises(Exception) as failure:
+        asyncio.run(store.save(tracker))
+    assert "canary" not in str(failure.value)
+    assert "canary" not in repr(failure.value)
+
+
+def test_the_whole_reflection_summary_is_stored_without_text(tmp_path) -> None:
+    from rasa.shared.core.events import BotUttered
+
+    store = RedactingSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"))
+    tracker = DialogueStateTracker("visitor", slots=[])
+    for name in ("utter_reflection_summary", "utter_reflection_focus_dopamine", "utter_reflection_next_steps"):
+        tracker.update(
+            BotUttered(
+                "canary-focus text",
+                data={"buttons": [{"title": "canary-read more", "payload": "canary-read more"}]},
+                metadata={"utter_action": name},
+            )
+        )
+    asyncio.run(store.save(tracker))
+    stored = _rows(store)
+    assert "canary" not in stored and "utter_reflection_focus_dopamine" in stored
