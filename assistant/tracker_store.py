@@ -47,6 +47,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from assistant.log_guard import refuse_debug_logs
 from assistant.private_slots import (
     ENQUIRY_FORM,
     ENQUIRY_SLOTS,
@@ -205,6 +206,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         # JSON, and with it what the visitor typed, into an exception or a log line.
         self.engine.hide_parameters = True
         logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+        refuse_debug_logs()
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         events = list(tracker.events)

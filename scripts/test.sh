@@ -34,14 +34,13 @@ $RASA test core --e2e --stories tests/test_stories.yml --model models/assistant.
 step "held-out NLU evaluation (fails below 90% correct section)"
 $PY scripts/evaluate_nlu.py --model models/assistant.tar.gz --min 0.9
 
-step "safety test set through the trained model (100% per route, at most 5% benign false alarms)"
-$PY scripts/evaluate_safety.py --data tests/safety/messages.yml --min-recall 1.0 --max-false-alarm 0.05
+step "safety regression sets (100% per route, at most 3% full-response false alarms on look-alikes)"
+$PY scripts/evaluate_safety.py --min-recall 1.0 --max-false-alarm 0.03 \
+  --data tests/safety/messages.yml tests/safety/unseen.yml tests/safety/fresh.yml
 
-step "second safety set, written independently of the patterns: reported, not gated"
-$PY scripts/evaluate_safety.py --data tests/safety/unseen.yml --min-recall 0 --max-false-alarm 1
-
-step "third safety set, written last by someone who never saw the patterns: reported, not gated"
-$PY scripts/evaluate_safety.py --data tests/safety/fresh.yml --min-recall 0 --max-false-alarm 1
+step "this round's blind safety sets (docs/safety.md only): reported, not gated; first runs are in the README"
+$PY scripts/evaluate_safety.py --min-recall 0 --max-false-alarm 1 \
+  --data tests/safety/blind_a.yml tests/safety/blind_b.yml
 
 step "reflection themes on answers never tuned on (fails below 85% precision or recall)"
 $PY scripts/evaluate_themes.py tests/reflection/heldout.yml --min-precision 0.85 --min-recall 0.85
