@@ -3,15 +3,19 @@
 It replaces the route of Rasa's own REST channel so that bad input never reaches
 the assistant and nothing a visitor typed reaches a log:
 
-- the body must be a JSON object with a string ``sender`` (a random id, 1-128 of
+- the body must be a JSON object with a string ``sender`` (a random id, 8-64 of
   ``A-Za-z0-9_-``) and a string ``message``; anything else gets a 4xx with a
-  short JSON error (malformed JSON, a JSON array, the wrong content type);
+  short JSON error (malformed JSON, a JSON array, a content type other than
+  ``application/json``, so no CORS "simple" request gets through). These rules
+  are :mod:`assistant.chat_request`'s, which the web front's proxy applies too;
 - lone surrogates, NUL and other control characters are removed; an empty or
   whitespace-only message, and one over ``MAX_MESSAGE_CHARS``, get a clear reply
   without reaching the assistant;
 - per-conversation and per-address limits (``RATE_LIMIT_PER_SENDER``,
   ``RATE_LIMIT_PER_ADDRESS`` per minute) answer 429 with a friendly message that
-  still carries the crisis numbers;
+  still carries the crisis numbers; the address is the socket peer, or behind
+  ``TRUSTED_PROXY_HOPS`` proxies of our own the X-Forwarded-For entry the first of
+  them wrote (never one the client wrote);
 - Rasa treats text that starts with ``/`` as a command (``/intent{"slot": ...}``)
   and skips NLU. Visitors must not be able to trigger intents or set slots that
   way, so leading slashes are removed; buttons carry plain-text payloads that go
@@ -28,7 +32,6 @@ scripts/serve.sh) before any of this runs.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import re
@@ -42,15 +45,15 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant.rate_limit import SlidingWindowLimiter
+from assistant.chat_request import MAX_MESSAGE_CHARS, Rejected, parse_chat_request
+from assistant.rate_limit import SlidingWindowLimiter, client_address, trusted_proxy_hops
 from assistant.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
 _LEADING_SLASHES = re.compile(r"^[\s/]+")
-_SENDER = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 OPENING_COMMAND = "/greet"
-DEFAULT_MAX_MESSAGE_CHARS = 1000
+DEFAULT_MAX_MESSAGE_CHARS = MAX_MESSAGE_CHARS
 DEFAULT_SENDER_LIMIT = 30  # messages per conversation per minute
 DEFAULT_ADDRESS_LIMIT = 120  # messages per address per minute
 DEFAULT_TIMEOUT = 60.0
@@ -84,33 +87,14 @@ class Incoming:
     opening: bool = False
 
 
-@dataclass(frozen=True)
-class Rejected:
-    """A request refused before the assistant: an HTTP status and a short reason."""
-
-    status: int
-    error: str
-
-
 def parse_request(body: bytes, content_type: str | None) -> Union[Incoming, Rejected]:
-    """Check a webhook request body; never raises, whatever the bytes."""
-    if "json" not in (content_type or "").lower():
-        return Rejected(415, "send JSON (Content-Type: application/json)")
-    try:
-        data = json.loads(body.decode("utf-8", errors="strict")) if body else None
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return Rejected(400, "the body is not valid JSON")
-    if not isinstance(data, dict):
-        return Rejected(400, "the body must be a JSON object")
-    sender = data.get("sender")
-    if not isinstance(sender, str) or not _SENDER.match(sender):
-        return Rejected(400, "sender must be a random id of 1-128 letters, digits, - or _")
-    message = data.get("message")
-    if message is None and data.get("start") is True:
-        return Incoming(sender, OPENING_COMMAND, opening=True)
-    if not isinstance(message, str):
-        return Rejected(400, "message must be a string")
-    return Incoming(sender, neutralise_commands(clean_text(message)))
+    """Check a webhook request body (:func:`parse_chat_request`) and clean its text; never raises."""
+    parsed = parse_chat_request(body, content_type)
+    if isinstance(parsed, Rejected):
+        return parsed
+    if parsed.message is None:
+        return Incoming(parsed.sender, OPENING_COMMAND, opening=True)
+    return Incoming(parsed.sender, neutralise_commands(clean_text(parsed.message)))
 
 
 def _bot(sender: str, text: str) -> List[Dict[str, Any]]:
@@ -129,7 +113,7 @@ class RestChannel(RestInput):
         self.per_address = SlidingWindowLimiter(
             int(env.get("RATE_LIMIT_PER_ADDRESS") or DEFAULT_ADDRESS_LIMIT)
         )
-        self.trust_proxy = env.get("TRUST_PROXY") == "1"
+        self.proxy_hops = trusted_proxy_hops(env)
 
     @classmethod
     def name(cls) -> str:
@@ -148,12 +132,10 @@ class RestChannel(RestInput):
         return neutralise_commands(text) if isinstance(text, str) else text
 
     def address(self, request: Request) -> str:
-        """The client address; the first X-Forwarded-For hop only behind a trusted proxy."""
-        if self.trust_proxy:
-            forwarded = (request.headers.get("x-forwarded-for") or "").split(",")[0].strip()
-            if forwarded:
-                return forwarded
-        return request.ip or "unknown"
+        """The client address: the socket peer, or behind ``TRUSTED_PROXY_HOPS`` proxies the
+        X-Forwarded-For entry the first of them wrote (see :func:`client_address`)."""
+        forwarded = ", ".join(request.headers.getall("x-forwarded-for", []))
+        return client_address(request.ip, forwarded, self.proxy_hops)
 
     def _limited(self, sender: str) -> HTTPResponse:
         values = get_settings().template_vars()
@@ -172,7 +154,7 @@ class RestChannel(RestInput):
         parsed = parse_request(request.body or b"", request.headers.get("content-type"))
         if isinstance(parsed, Rejected):
             logger.info("chat request refused status=%d", parsed.status)
-            return response.json({"error": parsed.error}, status=parsed.status)
+            return response.json({"error": parsed.error, "detail": parsed.detail}, status=parsed.status)
         if not self.per_address.allow(self.address(request)) or not self.per_sender.allow(parsed.sender):
             logger.info("chat request rate-limited")
             return self._limited(parsed.sender)

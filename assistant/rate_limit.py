@@ -2,7 +2,8 @@
 
 Each Rasa replica keeps its own counts; behind a load balancer the effective limit
 per address is the configured one times the number of replicas (nginx can add a
-shared limit in front, see deploy/nginx.conf).
+shared limit in front, see deploy/nginx.conf). The address counted behind proxies
+is chosen by :func:`client_address`.
 """
 
 from __future__ import annotations
@@ -10,10 +11,35 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable, Deque, Dict
+from typing import Callable, Deque, Dict, Mapping
 
 WINDOW_SECONDS = 60.0
 MAX_KEYS = 50_000  # memory stays bounded whatever the traffic
+
+
+def trusted_proxy_hops(env: Mapping[str, str]) -> int:
+    """``TRUSTED_PROXY_HOPS``: how many proxies of our own stand in front (default 0: none,
+    X-Forwarded-For is ignored). The older ``TRUST_PROXY=1`` means one."""
+    raw = (env.get("TRUSTED_PROXY_HOPS") or "").strip() or ("1" if env.get("TRUST_PROXY") == "1" else "0")
+    if not (raw.isascii() and raw.isdigit()):
+        raise ValueError(f"TRUSTED_PROXY_HOPS={raw!r} is not a whole number of proxies (0 or more)")
+    return int(raw)
+
+
+def client_address(peer: str | None, forwarded_for: str | None, trusted_hops: int) -> str:
+    """The address a request is counted against.
+
+    Each proxy appends the address it was connected from to X-Forwarded-For, so with
+    ``trusted_hops`` proxies of our own the client is the entry that many places from the
+    right; entries further left were written by the client (or proxies we do not run) and
+    can say anything. With no trusted hops, or a header with fewer entries than that (the
+    request did not come through our proxies), the socket peer ``peer`` is used.
+    """
+    if trusted_hops > 0 and forwarded_for:
+        hops = [hop.strip() for hop in forwarded_for.split(",")]
+        if len(hops) >= trusted_hops and hops[-trusted_hops]:
+            return hops[-trusted_hops]
+    return peer or "unknown"
 
 
 @dataclass

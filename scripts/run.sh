@@ -22,10 +22,18 @@ stop() {
 trap stop EXIT
 trap 'exit 0' INT TERM
 
-# The web front sits in front of Rasa: it forwards the visitor's address, and the page's
-# origin is the only one Rasa answers browsers from.
+# The web front sits in front of Rasa and the page's origin is the only one Rasa answers
+# browsers from. The web front puts the visitor's address in X-Forwarded-For; Rasa believes
+# that one hop only while it listens on loopback, where nothing but this machine (the web
+# front started below) reaches it. Otherwise it counts the socket address, unless
+# TRUSTED_PROXY_HOPS (or the older TRUST_PROXY=1) says how many proxies of yours stand in front.
 export WEB_HOST=${WEB_HOST:-127.0.0.1} WEB_PORT=${WEB_PORT:-8080}
-export TRUST_PROXY=${TRUST_PROXY:-1}
+if [ -z "${TRUSTED_PROXY_HOPS:-}" ] && [ -z "${TRUST_PROXY:-}" ]; then
+  case "${RASA_HOST:-127.0.0.1}" in
+    127.*|localhost|::1) export TRUSTED_PROXY_HOPS=1 ;;
+    *) export TRUSTED_PROXY_HOPS=0 ;;
+  esac
+fi
 export CORS_ORIGINS=${CORS_ORIGINS:-http://${WEB_HOST}:${WEB_PORT}}
 
 echo "starting the action server, Rasa, the enquiry worker and the web page (logs in ${LOG_DIR:-var/log}/)..."

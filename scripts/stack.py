@@ -375,7 +375,7 @@ class Stack:
                 "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.nginx_actions_port}/webhook",
                 # All test traffic comes from 127.0.0.1: a per-address limit would only measure
                 # itself. The per-conversation limit stays unless rate_limit=False (benchmark).
-                "TRUST_PROXY": "1",
+                "TRUSTED_PROXY_HOPS": "1",
                 "RATE_LIMIT_PER_ADDRESS": "0",
                 "RATE_LIMIT_PER_SENDER": env.get("RATE_LIMIT_PER_SENDER", "") if self.rate_limit else "0",
                 # Chat bodies are capped by Sanic in production too (scripts/serve.sh).

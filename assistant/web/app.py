@@ -3,7 +3,8 @@
 Serving the page, the widget and the chat API from one origin lets the page run
 under a strict Content-Security-Policy (``connect-src 'self'``) and needs no CORS.
 The proxy forwards only ``{"sender", "message"}`` or ``{"sender", "start": true}``
-to Rasa, with a body size limit and a timeout, and hands back only the parts of
+to Rasa, with a body size limit (request bodies are never decompressed: a compressed
+request is refused) and a timeout, and hands back only the parts of
 Rasa's reply the widget renders (text and buttons). Every error is a short JSON
 object; nothing about the request or the exception is echoed. The access log
 records method, path, status and latency, never a body.
@@ -15,21 +16,20 @@ import asyncio
 import html
 import json
 import logging
-import re
 import time
 from pathlib import Path, PurePosixPath
 from typing import Any, Awaitable, Callable, Dict, List
 
 import aiohttp
-from aiohttp import web
+from aiohttp import hdrs, web
 
+from assistant.chat_request import Rejected, is_json_media_type, parse_chat_request
 from assistant.web.config import WebConfig
 
 logger = logging.getLogger(__name__)
 access_logger = logging.getLogger("assistant.web.access")
 
 WEBHOOK_PATH = "/webhooks/rest/webhook"
-SENDER_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 # Rasa's reply is small (a few messages); anything far larger is not a reply.
 MAX_UPSTREAM_BYTES = 512 * 1024
 # Placeholder in index.html that CHAT_SERVER_URL replaces (empty: this server).
@@ -139,13 +139,14 @@ def _headers_hook(config: WebConfig) -> Callable[[web.Request, web.StreamRespons
 # --- the chat API proxy --------------------------------------------------------------------
 
 
-async def _read_limited(request: web.Request, limit: int) -> bytes | None:
-    """The request body, or None when it is longer than ``limit`` bytes."""
-    if request.content_length is not None and request.content_length > limit:
+async def _read_to_end(stream: aiohttp.StreamReader, declared: int | None, limit: int) -> bytes | None:
+    """All of a body, read until its end however many pieces it comes in, or None when it is
+    (or says it is, in ``declared``, its Content-Length) longer than ``limit`` bytes."""
+    if declared is not None and declared > limit:
         return None
     chunks: List[bytes] = []
     size = 0
-    async for chunk in request.content.iter_chunked(8192):
+    async for chunk in stream.iter_chunked(8192):
         size += len(chunk)
         if size > limit:
             return None
@@ -153,25 +154,20 @@ async def _read_limited(request: web.Request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def _upstream_payload(body: Any, max_chars: int) -> Dict[str, Any] | web.Response:
-    """What is forwarded to Rasa, or the error response for a request that is not acceptable."""
-    if not isinstance(body, dict):
-        return json_error(400, "malformed_request")
-    sender = body.get("sender")
-    if not isinstance(sender, str) or not SENDER_PATTERN.match(sender):
-        return json_error(400, "invalid_sender")
-    message = body.get("message")
-    if message is None or message == "":
-        if body.get("start") is True:
-            return {"sender": sender, "start": True}
-        return json_error(400, "empty_message")
-    if not isinstance(message, str):
-        return json_error(400, "invalid_message")
-    if len(message) > max_chars:
+def _upstream_payload(raw: bytes, content_type: str | None, max_chars: int) -> Dict[str, Any] | web.Response:
+    """What is forwarded to Rasa, or the error response for a request that is not acceptable
+    (:func:`parse_chat_request`'s rules, the ones Rasa's channel applies, then this route's own:
+    an empty or over-long message is refused here rather than answered)."""
+    parsed = parse_chat_request(raw, content_type)
+    if isinstance(parsed, Rejected):
+        return json_error(parsed.status, parsed.error)
+    if parsed.message is None:
+        return {"sender": parsed.sender, "start": True}
+    if len(parsed.message) > max_chars:
         return json_error(413, "message_too_long", limit=max_chars)
-    if not message.strip():
+    if not parsed.message.strip():
         return json_error(400, "empty_message")
-    return {"sender": sender, "message": message}
+    return {"sender": parsed.sender, "message": parsed.message}
 
 
 def clean_reply(data: Any) -> List[Dict[str, Any]] | None:
@@ -209,22 +205,22 @@ def clean_reply(data: Any) -> List[Dict[str, Any]] | None:
 async def proxy_webhook(request: web.Request) -> web.Response:
     """POST /webhooks/rest/webhook: check the request, forward it to Rasa, return its reply."""
     config = request.app[CONFIG_KEY]
-    if request.content_type != "application/json":
+    if hdrs.CONTENT_ENCODING in request.headers:
+        # A compressed body could inflate far past the size limit: chat requests are small.
+        return json_error(415, "unsupported_content_encoding")
+    content_type = request.headers.get(hdrs.CONTENT_TYPE)
+    if not is_json_media_type(content_type):
         return json_error(415, "unsupported_media_type")
-    raw = await _read_limited(request, config.max_body_bytes)
+    raw = await _read_to_end(request.content, request.content_length, config.max_body_bytes)
     if raw is None:
         return json_error(413, "request_too_large", limit=config.max_body_bytes)
-    try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return json_error(400, "malformed_json")
-    payload = _upstream_payload(body, config.max_message_chars)
+    payload = _upstream_payload(raw, content_type, config.max_message_chars)
     if isinstance(payload, web.Response):
         return payload
 
     session = request.app[SESSION_KEY]
-    # The visitor's address, for Rasa's per-address limit (Rasa reads it with TRUST_PROXY=1).
-    # Set, not appended: a client-supplied X-Forwarded-For is not passed on.
+    # The visitor's address, for Rasa's per-address limit (Rasa reads it with
+    # TRUSTED_PROXY_HOPS=1). Set, not appended: a client-supplied X-Forwarded-For is not passed on.
     headers = {"X-Forwarded-For": request.remote or "unknown"}
     retry_after = None
     try:
@@ -234,7 +230,7 @@ async def proxy_webhook(request: web.Request) -> web.Response:
                 return json_error(502, "chat_server_error")
             status = upstream.status
             retry_after = upstream.headers.get("Retry-After")
-            raw_reply = await upstream.content.read(MAX_UPSTREAM_BYTES + 1)
+            raw_reply = await _read_to_end(upstream.content, upstream.content_length, MAX_UPSTREAM_BYTES)
     except asyncio.TimeoutError:
         logger.warning("chat server did not answer within %.0fs", config.upstream_timeout)
         return json_error(504, "chat_server_timeout")
@@ -242,7 +238,8 @@ async def proxy_webhook(request: web.Request) -> web.Response:
         logger.warning("chat server unreachable: %s", type(exc).__name__)
         return json_error(502, "chat_server_unavailable")
 
-    if len(raw_reply) > MAX_UPSTREAM_BYTES:
+    if raw_reply is None:
+        logger.warning("chat server sent a reply over %d bytes", MAX_UPSTREAM_BYTES)
         return json_error(502, "chat_server_error")
     try:
         messages = clean_reply(json.loads(raw_reply.decode("utf-8")))
@@ -294,7 +291,13 @@ async def serve_static(request: web.Request) -> web.StreamResponse:
 
 def create_app(config: WebConfig) -> web.Application:
     """The aiohttp application for ``config``."""
-    app = web.Application(middlewares=[access_log], client_max_size=config.max_body_bytes)
+    # Bodies are never inflated (a few hundred bytes of deflate can expand to gigabytes);
+    # the chat route refuses any Content-Encoding.
+    app = web.Application(
+        middlewares=[access_log],
+        client_max_size=config.max_body_bytes,
+        handler_args={"auto_decompress": False},
+    )
     app[CONFIG_KEY] = config
 
     async def client_session(app: web.Application):

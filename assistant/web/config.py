@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
 
+from assistant.chat_request import MAX_MESSAGE_CHARS
 from assistant.settings import PROJECT_ROOT
 
 DEFAULT_WEB_ROOT = PROJECT_ROOT / "web"
-# The widget refuses longer messages; the proxy refuses them too.
-MAX_MESSAGE_CHARS = 1000
 
 
 class WebConfigError(ValueError):

@@ -94,13 +94,13 @@ def test_lone_surrogates_are_handled(server) -> None:
 
 def test_after_bad_input_the_next_message_is_answered_and_memory_stays_flat(server) -> None:
     pid = SERVER_PIDS["rasa_pid"]
-    requests.post(f"{server}{URL_PATH}", json={"sender": "warm", "message": "hello"}, timeout=60)
+    requests.post(f"{server}{URL_PATH}", json={"sender": "warm-up-sender", "message": "hello"}, timeout=60)
     before = rss_mb(pid)
     for round_ in range(20):
         for body, content_type in BAD_BODIES:
             post_raw(server, body, content_type)
         requests.post(
-            f"{server}{URL_PATH}", json={"sender": f"odd-{round_}", "message": "😀" * 50}, timeout=60
+            f"{server}{URL_PATH}", json={"sender": f"odd-round-{round_}", "message": "😀" * 50}, timeout=60
         )
     after = rss_mb(pid)
     reply = requests.post(

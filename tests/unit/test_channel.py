@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import List
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sanic.compat import Header
 
 from assistant.channels import Incoming, Rejected, RestChannel, clean_text, neutralise_commands, parse_request
-from assistant.rate_limit import SlidingWindowLimiter
+from assistant.rate_limit import SlidingWindowLimiter, client_address
 
 
 @pytest.mark.parametrize(
@@ -65,17 +67,26 @@ JSON = "application/json"
         (b"[1, 2]", JSON, 400),
         (b'"a string"', JSON, 400),
         (b"null", JSON, 400),
-        (b'{"sender": "abc", "message": "hi"}', "text/plain", 415),
-        (b'{"sender": "abc", "message": "hi"}', None, 415),
+        (b'{"sender": "abcdefgh", "message": "hi"}', "text/plain", 415),
+        (b'{"sender": "abcdefgh", "message": "hi"}', None, 415),
+        # A CORS "simple" request (no preflight) must not get through by naming json somewhere.
+        (b'{"sender": "abcdefgh", "message": "hi"}', "text/plain;a=json", 415),
+        (b'{"sender": "abcdefgh", "message": "hi"}', "text/json", 415),
+        (b'{"sender": "abcdefgh", "message": "hi"}', "application/x-www-form-urlencoded", 415),
+        (b'{"sender": "abcdefgh", "message": "hi"}', "multipart/form-data; boundary=json", 415),
+        (b'{"sender": "abcdefgh", "message": "hi"}', "application/vnd.api+json", 415),
+        (b'{"sender": "abcdefgh", "message": "hi"}', "application/jsonp", 415),
         (b'{"message": "hi"}', JSON, 400),
         (b'{"sender": null, "message": "hi"}', JSON, 400),
         (b'{"sender": "", "message": "hi"}', JSON, 400),
         (b'{"sender": "a b", "message": "hi"}', JSON, 400),
+        (b'{"sender": "abc", "message": "hi"}', JSON, 400),  # too short to be a random id
+        (b'{"sender": "abcdefgh\\n", "message": "hi"}', JSON, 400),
         (b'{"sender": 12, "message": "hi"}', JSON, 400),
-        (b'{"sender": "abc"}', JSON, 400),
-        (b'{"sender": "abc", "message": null}', JSON, 400),
-        (b'{"sender": "abc", "message": 5}', JSON, 400),
-        (b'{"sender": "abc", "message": ["x"]}', JSON, 400),
+        (b'{"sender": "abcdefgh"}', JSON, 400),
+        (b'{"sender": "abcdefgh", "message": null}', JSON, 400),
+        (b'{"sender": "abcdefgh", "message": 5}', JSON, 400),
+        (b'{"sender": "abcdefgh", "message": ["x"]}', JSON, 400),
         (b"\xff\xfe\x00", JSON, 400),
         (b"[" * 100000, JSON, 400),
     ],
@@ -101,14 +112,24 @@ def test_bad_requests_are_refused_with_a_4xx(body, content_type, status) -> None
     ],
 )
 def test_messages_are_cleaned(message, expected) -> None:
-    body = json.dumps({"sender": "abc-123", "message": message}).encode()
-    assert parse_request(body, "application/json; charset=utf-8") == Incoming("abc-123", expected)
+    body = json.dumps({"sender": "abc-1234", "message": message}).encode()
+    assert parse_request(body, "application/json; charset=utf-8") == Incoming("abc-1234", expected)
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "application/json; charset=utf-8", "Application/JSON;charset=UTF-8"]
+)
+def test_json_with_parameters_is_accepted(content_type: str) -> None:
+    assert parse_request(b'{"sender": "abcdefgh", "message": "hi"}', content_type) == Incoming(
+        "abcdefgh", "hi"
+    )
 
 
 def test_the_opening_flag() -> None:
-    assert parse_request(b'{"sender": "abc", "start": true}', JSON) == Incoming("abc", "/greet", opening=True)
-    assert parse_request(b'{"sender": "abc", "start": true, "message": "/greet"}', JSON) == Incoming(
-        "abc", "greet"
+    opening = parse_request(b'{"sender": "abcdefgh", "start": true}', JSON)
+    assert opening == Incoming("abcdefgh", "/greet", opening=True)
+    assert parse_request(b'{"sender": "abcdefgh", "start": true, "message": "/greet"}', JSON) == Incoming(
+        "abcdefgh", "greet"
     )
 
 
@@ -172,3 +193,53 @@ def test_rate_limiter_windows() -> None:
 def test_a_zero_limit_means_no_limit() -> None:
     limiter = SlidingWindowLimiter(limit=0)
     assert all(limiter.allow("a") for _ in range(1000))
+
+
+# --- the client address behind proxies ----------------------------------------------------------
+
+
+class PeerRequest:
+    """A Sanic request as far as :meth:`RestChannel.address` reads it."""
+
+    def __init__(self, forwarded_for: List[str], ip: str = "10.0.0.9") -> None:
+        self.headers = Header([("X-Forwarded-For", value) for value in forwarded_for])
+        self.ip = ip
+
+
+@pytest.mark.parametrize(
+    "env, forwarded_for, expected",
+    [
+        ({}, ["spoofed, 1.2.3.4"], "10.0.0.9"),  # by default the header is ignored
+        ({"TRUSTED_PROXY_HOPS": "0"}, ["spoofed, 1.2.3.4"], "10.0.0.9"),
+        ({"TRUSTED_PROXY_HOPS": "1"}, ["spoofed, 1.2.3.4"], "1.2.3.4"),
+        ({"TRUSTED_PROXY_HOPS": "1"}, ["1.2.3.4"], "1.2.3.4"),
+        ({"TRUSTED_PROXY_HOPS": "2"}, ["a, b, c"], "b"),
+        ({"TRUSTED_PROXY_HOPS": "2"}, ["a", "b, c"], "b"),  # two header lines are one list
+        ({"TRUSTED_PROXY_HOPS": "3"}, ["b, c"], "10.0.0.9"),  # fewer hops than proxies: the peer
+        ({"TRUSTED_PROXY_HOPS": "1"}, [], "10.0.0.9"),
+        ({"TRUSTED_PROXY_HOPS": "1"}, ["1.2.3.4, "], "10.0.0.9"),
+        ({"TRUST_PROXY": "1"}, ["spoofed, 1.2.3.4"], "1.2.3.4"),  # the old setting: one hop
+        ({"TRUST_PROXY": "0"}, ["spoofed, 1.2.3.4"], "10.0.0.9"),
+        ({"TRUST_PROXY": "1", "TRUSTED_PROXY_HOPS": "0"}, ["spoofed, 1.2.3.4"], "10.0.0.9"),
+    ],
+)
+def test_the_client_is_the_rightmost_address_not_written_by_a_trusted_proxy(
+    monkeypatch, env, forwarded_for, expected
+) -> None:
+    monkeypatch.delenv("TRUST_PROXY", raising=False)
+    monkeypatch.delenv("TRUSTED_PROXY_HOPS", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert RestChannel().address(PeerRequest(forwarded_for)) == expected
+
+
+@pytest.mark.parametrize("hops", ["-1", "one", "1.5", "²"])
+def test_an_unusable_number_of_proxy_hops_stops_the_channel(monkeypatch, hops: str) -> None:
+    monkeypatch.setenv("TRUSTED_PROXY_HOPS", hops)
+    with pytest.raises(ValueError, match="TRUSTED_PROXY_HOPS"):
+        RestChannel()
+
+
+def test_client_address_without_a_peer() -> None:
+    assert client_address(None, "spoofed", 0) == "unknown"
+    assert client_address("10.0.0.9", "a, b, c", 3) == "a"

@@ -6,13 +6,16 @@ A fake chat server stands in for Rasa; every test runs its own event loop.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import logging
 import socket
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List
 
+import aiohttp.http_parser
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -50,6 +53,19 @@ class FakeRasa:
             )
         if self.mode == "not_list":
             return web.json_response({"text": "hi"})
+        if self.mode in ("two_pieces", "too_large_in_pieces"):
+            # A reply written in pieces with pauses between them, as a busy server may send it.
+            reply = web.StreamResponse(headers={"Content-Type": "application/json"})
+            await reply.prepare(request)
+            if self.mode == "two_pieces":
+                pieces = [b'[{"recipient_id": "x", "text": "Hel', b'lo"}]']
+            else:
+                pieces = [b'[{"text": "' + b"a" * 300 * 1024, b"a" * 300 * 1024 + b'"}]']
+            for piece in pieces:
+                await reply.write(piece)
+                await asyncio.sleep(0.05)
+            await reply.write_eof()
+            return reply
         return web.json_response(
             [
                 {
@@ -183,6 +199,8 @@ def test_start_and_messages_are_forwarded_without_extra_fields() -> None:
         (b"{not json", 400, "malformed_json"),
         (b"\xff\xfe", 400, "malformed_json"),
         (b"[1, 2]", 400, "malformed_request"),
+        (b"[" * 10000, 400, "malformed_json"),  # nested too deep for the parser
+        (b"", 400, "malformed_json"),
         (b'{"message": "hi"}', 400, "invalid_sender"),
         (b'{"sender": "short", "message": "hi"}', 400, "invalid_sender"),
         (b'{"sender": "../../etc/passwd", "message": "hi"}', 400, "invalid_sender"),
@@ -234,6 +252,54 @@ def test_only_json_is_accepted() -> None:
     run(scenario)
 
 
+CHAT_REQUEST = json.dumps({"sender": "abcdefgh1234", "message": "hi"}).encode()
+
+
+COMPRESSED = {
+    "deflate": zlib.compress(CHAT_REQUEST),
+    "gzip": gzip.compress(CHAT_REQUEST),
+    "br": b"\x0b\x00\x80hi\x03",
+    "identity": CHAT_REQUEST,
+}
+
+
+@pytest.mark.parametrize("encoding", sorted(COMPRESSED))
+def test_compressed_requests_are_refused(encoding: str) -> None:
+    async def scenario(client: TestClient, fake: FakeRasa) -> None:
+        response = await client.post(
+            WEBHOOK,
+            data=COMPRESSED[encoding],
+            headers={"Content-Type": "application/json", "Content-Encoding": encoding},
+        )
+        assert response.status == 415
+        assert await response.json() == {"error": "unsupported_content_encoding"}
+
+    assert run(scenario).received == []
+
+
+def test_a_decompression_bomb_is_refused_without_being_inflated(monkeypatch) -> None:
+    inflaters: List[str] = []
+
+    class Recording(aiohttp.http_parser.ZLibDecompressor):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            inflaters.append(kwargs.get("encoding", ""))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(aiohttp.http_parser, "ZLibDecompressor", Recording)
+    bomb = zlib.compress(b'{"sender": "abcdefgh1234", "message": "' + b" " * 200 * 1024 + b'"}', 9)
+    assert len(bomb) < 1024
+
+    async def scenario(client: TestClient, fake: FakeRasa) -> None:
+        response = await client.post(
+            WEBHOOK, data=bomb, headers={"Content-Type": "application/json", "Content-Encoding": "deflate"}
+        )
+        assert response.status == 415
+        assert await response.json() == {"error": "unsupported_content_encoding"}
+
+    assert run(scenario).received == []
+    assert inflaters == []  # the server never started inflating the body
+
+
 @pytest.mark.parametrize(
     "mode, status, error",
     [
@@ -251,6 +317,26 @@ def test_chat_server_failures_become_502_or_504(mode: str, status: int, error: s
         assert await response.json() == {"error": error}  # never the upstream's text or a traceback
 
     run(scenario, upstream_timeout=0.3)
+
+
+def test_a_reply_that_arrives_in_pieces_is_read_to_the_end() -> None:
+    async def scenario(client: TestClient, fake: FakeRasa) -> None:
+        fake.mode = "two_pieces"
+        response = await client.post(WEBHOOK, json={"sender": "abcdefgh1234", "message": "hi"})
+        assert response.status == 200
+        assert await response.json() == [{"recipient_id": "x", "text": "Hello"}]
+
+    run(scenario)
+
+
+def test_a_reply_over_the_size_cap_in_pieces_is_a_clean_502() -> None:
+    async def scenario(client: TestClient, fake: FakeRasa) -> None:
+        fake.mode = "too_large_in_pieces"
+        response = await client.post(WEBHOOK, json={"sender": "abcdefgh1234", "message": "hi"})
+        assert response.status == 502
+        assert await response.json() == {"error": "chat_server_error"}
+
+    run(scenario)
 
 
 def test_rate_limited_replies_are_passed_on_with_retry_after() -> None:
