@@ -6,7 +6,7 @@ created on first use).
 
 from assistant.enquiries.config import EnquiryConfig, get_config, load_config
 from assistant.enquiries.consent import consent_statement
-from assistant.enquiries.errors import EnquiryError, InvalidEnquiry, StoreUnavailable
+from assistant.enquiries.errors import EnquiryError, InvalidEnquiry, StoreUnavailable, TrackerStoreUnavailable
 from assistant.enquiries.records import CreateResult, EnquiryData, EnquiryRecord, ErasureResult, PurgeResult
 from assistant.enquiries.store import EnquiryStore, create_async, get_store, new_idempotency_key
 
@@ -21,6 +21,7 @@ __all__ = [
     "InvalidEnquiry",
     "PurgeResult",
     "StoreUnavailable",
+    "TrackerStoreUnavailable",
     "consent_statement",
     "create_async",
     "get_config",

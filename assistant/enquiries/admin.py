@@ -8,8 +8,14 @@
     python -m assistant.enquiries.admin purge [--dry-run] [--yes]
     python -m assistant.enquiries.admin migrate
 
-Exit codes: 0 done, 1 no such enquiry, 2 usage error, 3 database unavailable, 4 cancelled.
-Output goes to the terminal only; nothing personal is logged.
+Erase and purge also delete conversations from the tracker store the assistant uses
+(``TRACKER_DB_URL``, else ``var/tracker.db`` under the project root, as ``assistant.tracker_store``
+resolves it). If that store cannot be opened or has no events table they stop before erasing
+anything (exit 3). They ask for confirmation on the terminal; without a terminal (a script, a
+pipe) they do nothing unless ``--yes`` is given (exit 4).
+
+Exit codes: 0 done, 1 no such enquiry, 2 usage error, 3 database unavailable, 4 cancelled or
+not confirmed. Output goes to the terminal only; nothing personal is logged.
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ import sys
 from datetime import datetime
 from typing import IO, List, Sequence
 
-from assistant.enquiries.errors import StoreUnavailable
+from assistant.enquiries.config import safe_url
+from assistant.enquiries.errors import StoreUnavailable, TrackerStoreUnavailable
 from assistant.enquiries.migrate import head_revision
 from assistant.enquiries.models import normalise_reference
 from assistant.enquiries.records import EnquiryRecord, ErasureResult
@@ -31,20 +38,48 @@ EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3
 EXIT_CANCELLED = 4
 
+TRACKER_PROBLEMS = {"NoTrackerStore": "no such file", "NoEventsTable": "it has no events table"}
+
 
 def _when(moment: datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "-"
 
 
+def _attempts(count: int) -> str:
+    return f"{count} attempt{'' if count == 1 else 's'}"
+
+
+def _delivery_warning(records: Sequence[EnquiryRecord]) -> List[str]:
+    """A line above the table when a notification email was given up on."""
+    failed = [r.reference for r in records if r.delivery == "failed"]
+    if not failed:
+        return []
+    emails = "email" if len(failed) == 1 else "emails"
+    return [
+        f"! The notification {emails} for {_enquiries(len(failed))} could not be sent: {', '.join(failed)}.",
+        "  Check the SMTP settings and the worker's log (var/log/worker.log). The enquiries are below.",
+        "",
+    ]
+
+
+def _notification(record: EnquiryRecord) -> str:
+    if record.delivery == "failed":
+        return f"failed after {_attempts(record.notification_attempts)} ({record.notification_error or '-'})"
+    detail = f"attempts: {record.notification_attempts}"
+    if record.delivery == "pending" and record.notification_error:
+        detail += f", last error: {record.notification_error}"
+    return f"{record.delivery} ({detail})"
+
+
 def _table(records: Sequence[EnquiryRecord]) -> List[str]:
-    header = ("REF", "RECEIVED", "ROUTE", "STATUS", "EMAIL SENT", "CONTACT", "NAME")
+    header = ("REF", "RECEIVED", "ROUTE", "STATUS", "DELIVERY", "CONTACT", "NAME")
     rows = [
         (
             r.reference,
             _when(r.created_at),
             r.route,
             "open" if r.is_open else "handled",
-            "yes" if r.notification == "sent" else r.notification,
+            r.delivery,
             r.contact_method,
             r.name,
         )
@@ -69,7 +104,7 @@ def _details(record: EnquiryRecord) -> List[str]:
         ("Email", record.email or "-"),
         ("Phone", record.phone or "-"),
         ("Availability", record.availability or "-"),
-        ("Notification", f"{record.notification} (attempts: {record.notification_attempts})"),
+        ("Notification", _notification(record)),
         ("Consent given", _when(record.consent_at)),
         ("Consent text", record.consent_text),
     ]
@@ -79,25 +114,32 @@ def _details(record: EnquiryRecord) -> List[str]:
     return lines
 
 
-def _confirm(question: str, assume_yes: bool, stdin: IO[str], stdout: IO[str]) -> bool:
-    if assume_yes or not stdin.isatty():
+def _confirm(question: str, assume_yes: bool, stdin: IO[str], stdout: IO[str], stderr: IO[str]) -> bool:
+    """``--yes``, or "y" typed on a terminal. With no terminal to ask on, the answer is no."""
+    if assume_yes:
         return True
+    if not stdin.isatty():
+        print("not erasing: confirmation needs a terminal; add --yes to confirm", file=stderr)
+        return False
     stdout.write(f"{question} [y/N] ")
     stdout.flush()
-    return stdin.readline().strip().lower() in {"y", "yes"}
+    if stdin.readline().strip().lower() in {"y", "yes"}:
+        return True
+    print("cancelled", file=stderr)
+    return False
 
 
 def _enquiries(count: int) -> str:
     return f"{count} enquir{'y' if count == 1 else 'ies'}"
 
 
-def _erasure_lines(result: ErasureResult) -> List[str]:
+def _erasure_lines(result: ErasureResult, tracker_url: str) -> List[str]:
     return [
         f"erased {_enquiries(result.enquiries)}"
         + (f": {', '.join(result.references)}" if result.references else ""),
         f"  outbox rows removed:         {result.outbox_rows}",
         f"  local email files removed:   {result.mail_files}",
-        f"  conversation events removed: {result.conversation_events}",
+        f"  conversation events removed: {result.conversation_events} (tracker store {tracker_url})",
     ]
 
 
@@ -106,7 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m assistant.enquiries.admin",
         description="Read and manage enquiries sent through the website assistant.",
-        epilog="Exit codes: 0 done, 1 no such enquiry, 2 usage error, 3 database unavailable, 4 cancelled.",
+        epilog="Exit codes: 0 done, 1 no such enquiry, 2 usage error, 3 database unavailable, "
+        "4 cancelled or not confirmed (no terminal and no --yes).",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -129,11 +172,15 @@ def build_parser() -> argparse.ArgumentParser:
     target = erase.add_mutually_exclusive_group(required=True)
     target.add_argument("reference", nargs="?", metavar="REF")
     target.add_argument("--email", metavar="ADDRESS", help="erase every enquiry from this address")
-    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    erase.add_argument(
+        "--yes", action="store_true", help="do not ask for confirmation (needed without a terminal)"
+    )
 
     purge = commands.add_parser("purge", help="erase everything older than ENQUIRY_RETENTION_MONTHS")
     purge.add_argument("--dry-run", action="store_true", help="only say what would be erased")
-    purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    purge.add_argument(
+        "--yes", action="store_true", help="do not ask for confirmation (needed without a terminal)"
+    )
 
     commands.add_parser("migrate", help="create or upgrade the database schema (also done on first use)")
     return parser
@@ -157,6 +204,7 @@ def run(
         for line in lines:
             print(line, file=stdout)
 
+    tracker_url = safe_url(store.config.tracker_db_url)
     try:
         if args.command == "migrate":
             store.engine  # noqa: B018 - connecting migrates the schema
@@ -168,7 +216,7 @@ def run(
             if not records:
                 out("no enquiries" if args.all else "no open enquiries (use --all to include handled ones)")
             else:
-                out(*_table(records))
+                out(*_delivery_warning(records), *_table(records))
             return EXIT_OK
 
         if args.command == "show":
@@ -194,14 +242,15 @@ def run(
 
         if args.command == "erase":
             what = f"every enquiry from {args.email}" if args.email else f"enquiry {args.reference}"
-            if not _confirm(f"Erase {what} and the visitor's conversation?", args.yes, stdin, stdout):
-                print("cancelled", file=stderr)
+            store.conversations.check()  # before asking: a wrong TRACKER_DB_URL stops here
+            question = f"Erase {what} and the visitor's conversation?"
+            if not _confirm(question, args.yes, stdin, stdout, stderr):
                 return EXIT_CANCELLED
             result = store.erase_by_email(args.email) if args.email else store.erase(args.reference)
             if not result.enquiries:
                 print(f"no {what.replace('every ', '')} found", file=stderr)
                 return EXIT_NOT_FOUND
-            out(*_erasure_lines(result))
+            out(*_erasure_lines(result, tracker_url))
             return EXIT_OK
 
         if args.command == "purge":
@@ -213,15 +262,23 @@ def run(
             if args.dry_run:
                 out(f"would erase {summary}", *(f"  {ref}" for ref in preview.erased.references))
                 return EXIT_OK
-            if not _confirm(f"Erase {summary}?", args.yes, stdin, stdout):
-                print("cancelled", file=stderr)
+            if not _confirm(f"Erase {summary}?", args.yes, stdin, stdout, stderr):
                 return EXIT_CANCELLED
             result = store.purge(older_than=preview.cutoff)
             out(
-                *_erasure_lines(result.erased),
+                *_erasure_lines(result.erased, tracker_url),
                 f"  old conversations removed:   {result.old_conversations}",
             )
             return EXIT_OK
+    except TrackerStoreUnavailable as exc:
+        reason = TRACKER_PROBLEMS.get(exc.error, exc.error)
+        print(
+            f"stopped: the conversation store at {tracker_url} could not be used ({reason}), "
+            "so the visitors' conversations cannot be erased. Set TRACKER_DB_URL to the tracker "
+            "store the running assistant uses (unset means var/tracker.db in the project).",
+            file=stderr,
+        )
+        return EXIT_UNAVAILABLE
     except StoreUnavailable as exc:
         print(f"the enquiry database is unavailable ({exc.error}); check DATABASE_URL", file=stderr)
         return EXIT_UNAVAILABLE

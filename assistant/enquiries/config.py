@@ -19,6 +19,9 @@ VAR_DIR = PROJECT_ROOT / "var"
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'enquiries.db'}"
 DEFAULT_TRACKER_DB_URL = f"sqlite:///{VAR_DIR / 'tracker.db'}"
 DEFAULT_MAIL_DIR = VAR_DIR / "mail"
+# With the default backoff (30 s doubling to an hour) twelve attempts span about five hours:
+# long enough to ride out a mail server's outage. Permanent errors fail at the first attempt.
+DEFAULT_MAX_ATTEMPTS = 12
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,14 @@ class EnquiryConfig:
     sending_lease_seconds: float = 300.0
     retry_base_seconds: float = 30.0
     retry_max_seconds: float = 3600.0
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
 
     def __repr__(self) -> str:  # never print the SMTP password
-        return f"EnquiryConfig(database={_safe_url(self.database_url)}, smtp_host={self.smtp_host!r})"
+        return f"EnquiryConfig(database={safe_url(self.database_url)}, smtp_host={self.smtp_host!r})"
 
 
-def _safe_url(url: str) -> str:
+def safe_url(url: str) -> str:
+    """A database URL fit to print: the password hidden."""
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - a malformed URL is reported elsewhere
@@ -74,6 +79,15 @@ def resolve_sqlite_url(url: str) -> str:
     if not path.is_absolute():
         path = PROJECT_ROOT / path
     return parsed.set(database=str(path)).render_as_string(hide_password=False)
+
+
+def tracker_db_url(env: Mapping[str, str]) -> str:
+    """The tracker store's URL as the assistant resolves it: ``TRACKER_DB_URL``, else ``var/tracker.db``.
+
+    A relative SQLite path is taken from the project root, so the assistant
+    (``assistant.tracker_store``) and the admin tool open the same file from any directory.
+    """
+    return resolve_sqlite_url((env.get("TRACKER_DB_URL") or "").strip() or DEFAULT_TRACKER_DB_URL)
 
 
 def _number(env: Mapping[str, str], key: str, default: float, minimum: float = 0.0) -> float:
@@ -115,9 +129,7 @@ def load_config(env: Mapping[str, str] | None = None) -> EnquiryConfig:
     timeout = _number(env, "SMTP_TIMEOUT", 30.0, minimum=1.0)
     return EnquiryConfig(
         database_url=resolve_sqlite_url((env.get("DATABASE_URL") or "").strip() or DEFAULT_DATABASE_URL),
-        tracker_db_url=resolve_sqlite_url(
-            (env.get("TRACKER_DB_URL") or "").strip() or DEFAULT_TRACKER_DB_URL
-        ),
+        tracker_db_url=tracker_db_url(env),
         retention_months=int(_number(env, "ENQUIRY_RETENTION_MONTHS", 12, minimum=1)),
         reply_time=(env.get("ENQUIRY_REPLY_TIME") or "").strip() or "within two working days",
         phone_region=((env.get("ENQUIRY_PHONE_REGION") or "").strip() or "GB").upper(),
@@ -138,6 +150,7 @@ def load_config(env: Mapping[str, str] | None = None) -> EnquiryConfig:
         sending_lease_seconds=max(_number(env, "ENQUIRY_SENDING_LEASE_SECONDS", 300.0), 3 * timeout),
         retry_base_seconds=_number(env, "ENQUIRY_RETRY_BASE_SECONDS", 30.0, minimum=1.0),
         retry_max_seconds=_number(env, "ENQUIRY_RETRY_MAX_SECONDS", 3600.0, minimum=1.0),
+        max_attempts=int(_number(env, "ENQUIRY_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS, minimum=1)),
     )
 
 

@@ -20,6 +20,15 @@ class StoreUnavailable(EnquiryError):
         self.error = error
 
 
+class TrackerStoreUnavailable(StoreUnavailable):
+    """The tracker store (the visitors' conversations) could not be opened, or has no events table.
+
+    Erasing and purging stop on it rather than report "0 conversation events removed" for a
+    database that was never the assistant's. ``error`` is ``NoTrackerStore`` (no such SQLite
+    file), ``NoEventsTable``, or a database error's class name.
+    """
+
+
 class InvalidEnquiry(EnquiryError, ValueError):
     """An enquiry failed validation; ``field`` names the field, never its value."""
 

@@ -101,6 +101,36 @@ def send_smtp(message: EmailMessage, config: EnquiryConfig) -> None:
         )
 
 
+def _smtp_codes(error: BaseException) -> list:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return [code for code, _ in error.recipients.values()]
+    if isinstance(error, smtplib.SMTPResponseException):
+        return [error.smtp_code]
+    return []
+
+
+def is_permanent(error: BaseException) -> bool:
+    """True when retrying cannot help until someone changes the settings or the mailbox.
+
+    A 5xx reply (a refused login, 535; a refused sender or recipient; a refused message),
+    a server without STARTTLS, a login it does not support, or credentials that would cross
+    the network unencrypted. Everything else (connection refused, timeouts, 4xx) is temporary.
+    """
+    if isinstance(error, (StartTLSNotOffered, InsecureLogin, smtplib.SMTPNotSupportedError)):
+        return True
+    codes = _smtp_codes(error)
+    return bool(codes) and all(500 <= int(code) < 600 for code in codes)
+
+
+def describe_error(error: BaseException) -> str:
+    """The error's class name and SMTP reply code, e.g. ``SMTPAuthenticationError 535``.
+
+    Never the server's reply text, which can quote the addresses.
+    """
+    codes = sorted({int(code) for code in _smtp_codes(error)})
+    return " ".join([type(error).__name__, *(str(code) for code in codes)])
+
+
 def write_eml(message: EmailMessage, mail_dir: Path, reference: str) -> Path:
     """Write ``<reference>.eml`` into ``mail_dir`` atomically (a reader never sees half a file)."""
     target = eml_path(mail_dir, reference)

@@ -32,6 +32,7 @@ REFERENCE_LENGTH = 4
 OUTBOX_PENDING = "pending"
 OUTBOX_SENDING = "sending"
 OUTBOX_SENT = "sent"
+OUTBOX_FAILED = "failed"  # given up on: a permanent SMTP error, or ENQUIRY_MAX_ATTEMPTS reached
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -126,6 +127,6 @@ class Outbox(Base):
     message_id = Column(String(255), nullable=True)
 
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'sending', 'sent')", name="status"),
+        CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
     )

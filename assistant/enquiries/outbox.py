@@ -1,9 +1,13 @@
-"""The notification outbox: claim a due row, then mark it sent or schedule a retry.
+"""The notification outbox: claim a due row, then mark it sent, schedule a retry, or mark it failed.
 
 Claims are compare-and-set updates (``UPDATE ... WHERE status = 'pending' AND ...``), so two
 workers never both own a row. A claim is a lease: a worker that dies mid-send leaves a
 ``sending`` row whose lease expires, and another worker takes it over. Finishing a row checks
 the claim token, so a worker whose lease was taken over cannot overwrite the new owner's result.
+
+Delivery is therefore at least once, de-duplicated by the claim: a worker that dies after the
+server accepted the email but before recording it leaves a row that is sent again (with the
+same Message-ID, so the duplicate is recognisable). A ``failed`` row is never claimed again.
 """
 
 from __future__ import annotations
@@ -16,7 +20,14 @@ from typing import Collection
 
 from sqlalchemy import and_, func, select, update
 
-from assistant.enquiries.models import OUTBOX_PENDING, OUTBOX_SENDING, OUTBOX_SENT, Enquiry, Outbox
+from assistant.enquiries.models import (
+    OUTBOX_FAILED,
+    OUTBOX_PENDING,
+    OUTBOX_SENDING,
+    OUTBOX_SENT,
+    Enquiry,
+    Outbox,
+)
 from assistant.enquiries.store import EnquiryStore
 
 CANDIDATES = 10
@@ -119,8 +130,8 @@ def mark_sent(store: EnquiryStore, claim: Claim, now: datetime, message_id: str)
     )
 
 
-def mark_failed(store: EnquiryStore, claim: Claim, retry_at: datetime, error: str) -> bool:
-    """Give the row back as pending, to be retried at ``retry_at``; ``error`` is a class name."""
+def mark_retry(store: EnquiryStore, claim: Claim, retry_at: datetime, error: str) -> bool:
+    """Give the row back as pending, to be retried at ``retry_at``; ``error`` names the error class."""
     return _update_claimed(
         store,
         claim,
@@ -131,18 +142,40 @@ def mark_failed(store: EnquiryStore, claim: Claim, retry_at: datetime, error: st
     )
 
 
+def mark_failed(store: EnquiryStore, claim: Claim, now: datetime, error: str) -> bool:
+    """Give up on the row: ``failed``, never claimed again, shown by ``admin list``."""
+    return _update_claimed(
+        store,
+        claim,
+        "mark notification failed",
+        status=OUTBOX_FAILED,
+        next_attempt_at=now,
+        last_error=error[:100],
+    )
+
+
 def pending_count(store: EnquiryStore) -> int:
-    """How many notifications are not yet sent."""
+    """How many notifications are still to be sent (pending or being sent; not sent, not failed)."""
 
     def run() -> int:
         with store.session() as session:
             return int(
                 session.execute(
-                    select(func.count()).select_from(Outbox).where(Outbox.status != OUTBOX_SENT)
+                    select(func.count())
+                    .select_from(Outbox)
+                    .where(Outbox.status.in_((OUTBOX_PENDING, OUTBOX_SENDING)))
                 ).scalar_one()
             )
 
     return store.guarded("count notifications", run)
 
 
-__all__ = ["Claim", "backoff_seconds", "claim_next", "mark_failed", "mark_sent", "pending_count"]
+__all__ = [
+    "Claim",
+    "backoff_seconds",
+    "claim_next",
+    "mark_failed",
+    "mark_retry",
+    "mark_sent",
+    "pending_count",
+]

@@ -107,6 +107,14 @@ class EnquiryRecord:
     notification: str
     notification_attempts: int
     notified_at: datetime | None
+    notification_error: str | None = None  # class name and SMTP code of the last failure
+
+    @property
+    def delivery(self) -> str:
+        """The notification as the therapist sees it: ``sent``, ``pending`` or ``failed``."""
+        return {"sent": "sent", "failed": "failed", "sending": "pending"}.get(
+            self.notification, self.notification
+        )
 
     @property
     def is_open(self) -> bool:

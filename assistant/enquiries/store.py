@@ -361,11 +361,16 @@ def _record_query():  # noqa: ANN202 - a SQLAlchemy Select
         Outbox.status,
         Outbox.attempts,
         Outbox.sent_at,
+        Outbox.last_error,
     ).outerjoin(Outbox, Outbox.enquiry_id == Enquiry.id)
 
 
 def _record(
-    enquiry: Enquiry, status: str | None, attempts: int | None, sent_at: datetime | None
+    enquiry: Enquiry,
+    status: str | None,
+    attempts: int | None,
+    sent_at: datetime | None,
+    last_error: str | None,
 ) -> EnquiryRecord:
     return EnquiryRecord(
         reference=enquiry.reference,
@@ -385,6 +390,7 @@ def _record(
         notification=status or "none",
         notification_attempts=attempts or 0,
         notified_at=sent_at,
+        notification_error=last_error,
     )
 
 

@@ -1,4 +1,10 @@
-"""Erasing visitors' conversations from Rasa's SQL tracker store (table ``events``)."""
+"""Erasing visitors' conversations from Rasa's SQL tracker store (table ``events``).
+
+Erasing, counting and finding old conversations need the store: if it cannot be opened or has
+no ``events`` table they raise :class:`TrackerStoreUnavailable` (a wrong ``TRACKER_DB_URL``
+must not look like "nothing to erase"). Only the abandoned-form sweep, which the worker runs
+every few minutes from the start, treats a store that does not exist yet as empty.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.enquiries.db import is_sqlite, make_engine, sqlite_path
-from assistant.enquiries.errors import StoreUnavailable
+from assistant.enquiries.errors import TrackerStoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -30,26 +36,39 @@ class ConversationStore:
         self._engine: Engine | None = None
         self._lock = threading.Lock()
 
-    def _get_engine(self) -> Engine | None:
-        """The engine, or None when the tracker store does not exist yet (nothing to erase)."""
+    def _get_engine(self) -> Engine | str:
+        """The engine, or why there is none: ``NoTrackerStore`` or ``NoEventsTable``.
+
+        A missing SQLite file is not created by looking for it.
+        """
         if is_sqlite(self.url):
             path = sqlite_path(self.url)
             if path is not None and not path.exists():
-                return None
+                return "NoTrackerStore"
         with self._lock:
             if self._engine is None:
                 self._engine = make_engine(self.url, *self._timeouts)
         if not inspect(self._engine).has_table(EVENTS_TABLE):
-            return None
+            return "NoEventsTable"
         return self._engine
 
-    def _guard(self, operation: str, call: Callable[[Engine | None], T]) -> T:
+    def _guard(self, operation: str, call: Callable[[Engine | None], T], required: bool = True) -> T:
+        """Run ``call`` with the engine; None is passed only when not ``required`` and none exists."""
         try:
-            return call(self._get_engine())
+            engine = self._get_engine()
+            if isinstance(engine, Engine):
+                return call(engine)
+            if not required:
+                return call(None)
+            error = engine
         except SQLAlchemyError as exc:
             error = type(exc).__name__
         logger.warning("tracker store %s failed: %s", operation, error)
-        raise StoreUnavailable(operation, error)
+        raise TrackerStoreUnavailable(operation, error)  # raised outside ``except``: no chained cause
+
+    def check(self) -> None:
+        """Raise :class:`TrackerStoreUnavailable` unless the store opens and has its events table."""
+        self._guard("open the tracker store", lambda engine: None)
 
     def count(self, sender_ids: Iterable[str]) -> int:
         """How many events the given conversations have."""
@@ -130,7 +149,7 @@ class ConversationStore:
                             changed += 1
             return changed
 
-        changed = self._guard("clear abandoned form data", run)
+        changed = self._guard("clear abandoned form data", run, required=False)
         if changed:
             logger.info("emptied %d private slot value(s) of abandoned forms", changed)
         return changed

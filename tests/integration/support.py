@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, List
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 from assistant.enquiries.records import EnquiryData
 
@@ -80,9 +81,18 @@ def enquiry(**changes: object) -> EnquiryData:
 
 @dataclass
 class Inbox:
-    """Everything an SMTP server on loopback received."""
+    """Everything an SMTP server on loopback received; ``rcpt_reply`` refuses every recipient."""
 
     messages: List[bytes] = field(default_factory=list)
+    rcpt_reply: str | None = None
+
+    async def handle_RCPT(  # noqa: N802
+        self, server: object, session: object, envelope: object, address: str, rcpt_options: list
+    ) -> str:
+        if self.rcpt_reply:
+            return self.rcpt_reply
+        envelope.rcpt_tos.append(address)  # type: ignore[attr-defined]
+        return "250 OK"
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
         self.messages.append(bytes(envelope.original_content or envelope.content))  # type: ignore[attr-defined]
@@ -95,17 +105,37 @@ class Inbox:
         return [str(message["Subject"]) for message in self.parsed()]
 
 
-class SMTPServer:
-    """An aiosmtpd server on 127.0.0.1 that can be stopped and started again on the same port."""
+def _refuse_login(*_args: object) -> AuthResult:
+    return AuthResult(success=False, handled=False)
 
-    def __init__(self, port: int, hostname: str = "127.0.0.1") -> None:
+
+class SMTPServer:
+    """An aiosmtpd server on 127.0.0.1 that can be stopped and started again on the same port.
+
+    ``refuse_login`` offers AUTH (without TLS, on loopback) and answers every login with 535;
+    ``rcpt_reply`` answers every recipient with that reply (e.g. ``550 no such user``).
+    """
+
+    def __init__(
+        self,
+        port: int,
+        hostname: str = "127.0.0.1",
+        refuse_login: bool = False,
+        rcpt_reply: str | None = None,
+    ) -> None:
         self.port = port
         self.hostname = hostname
-        self.inbox = Inbox()
+        self.inbox = Inbox(rcpt_reply=rcpt_reply)
+        self.refuse_login = refuse_login
         self._controller: Controller | None = None
 
     def start(self) -> None:
-        self._controller = Controller(self.inbox, hostname=self.hostname, port=self.port, ready_timeout=10)
+        options: dict = {}
+        if self.refuse_login:
+            options = {"auth_require_tls": False, "authenticator": _refuse_login}
+        self._controller = Controller(
+            self.inbox, hostname=self.hostname, port=self.port, ready_timeout=10, **options
+        )
         self._controller.start()
 
     def stop(self) -> None:

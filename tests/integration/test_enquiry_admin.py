@@ -60,10 +60,10 @@ def test_list_shows_open_enquiries_with_their_route(store: EnquiryStore, filled:
     code, out, _ = cli(store, "list")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split()[:5] == ["REF", "RECEIVED", "ROUTE", "STATUS", "EMAIL"]
+    assert lines[0].split()[:5] == ["REF", "RECEIVED", "ROUTE", "STATUS", "DELIVERY"]
     routes = {line.split()[0]: line.split()[4] for line in lines[1:]}
     assert routes == dict(zip(filled, ["individual", "couple_partner", "general"], strict=True))
-    assert all("open" in line and "yes" in line for line in lines[1:])
+    assert all(line.split()[5:7] == ["open", "sent"] for line in lines[1:])
 
 
 def test_handled_then_list_open_and_all(store: EnquiryStore, filled: List[str]) -> None:
@@ -97,14 +97,15 @@ def test_export(store: EnquiryStore, filled: List[str], tmp_path: Path) -> None:
 
 
 def test_erase_by_reference(store: EnquiryStore, filled: List[str], tracker: TrackerDB) -> None:
-    code, out, _ = cli(store, "erase", filled[0])
+    code, out, _ = cli(store, "erase", filled[0], "--yes")
     assert code == 0
     assert f"erased 1 enquiry: {filled[0]}" in out
-    assert "conversation events removed: 2" in out and "local email files removed:   1" in out
+    assert f"conversation events removed: 2 (tracker store {tracker.url})" in out
+    assert "local email files removed:   1" in out
     assert tracker.count("s-alex") == 0 and tracker.count() == 4
     assert not (store.config.mail_dir / f"{filled[0]}.eml").exists()
     assert cli(store, "show", filled[0])[0] == admin.EXIT_NOT_FOUND
-    assert cli(store, "erase", filled[0])[0] == admin.EXIT_NOT_FOUND
+    assert cli(store, "erase", filled[0], "--yes")[0] == admin.EXIT_NOT_FOUND
 
 
 def test_erase_by_email(store: EnquiryStore, filled: List[str], tracker: TrackerDB) -> None:
@@ -112,7 +113,7 @@ def test_erase_by_email(store: EnquiryStore, filled: List[str], tracker: Tracker
     assert code == 0 and filled[1] in out
     assert tracker.count("s-bo") == 0
     assert [r.reference for r in store.list(include_handled=True)] == [filled[0], filled[2]]
-    code, _, err = cli(store, "erase", "--email", "nobody@example.com")
+    code, _, err = cli(store, "erase", "--email", "nobody@example.com", "--yes")
     assert code == admin.EXIT_NOT_FOUND and "no enquiry from nobody@example.com found" in err
 
 

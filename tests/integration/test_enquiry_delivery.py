@@ -11,7 +11,6 @@ from datetime import timedelta
 from email import message_from_bytes
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from assistant.enquiries.mail import message_id_for
@@ -130,7 +129,7 @@ def test_starttls_required_but_not_offered_sends_nothing(make_store, database_ur
     store.create(enquiry(), "k")
     assert run_once(store).failed == 1
     row = outbox_row(store)
-    assert (row.status, row.last_error) == ("pending", "StartTLSNotOffered")
+    assert (row.status, row.last_error) == ("failed", "StartTLSNotOffered")  # permanent: not retried
     assert smtp_server.inbox.messages == []
 
 
@@ -231,16 +230,18 @@ def test_worker_stops_cleanly_on_sigterm(make_store, sqlite_url: str, tmp_path: 
     assert "worker stopped" in stderr
 
 
-@pytest.mark.parametrize("failure", ["ConnectionRefusedError", "StartTLSNotOffered"])
-def test_failures_stay_pending_forever_rather_than_being_dropped(
-    make_store, sqlite_url: str, smtp_server: SMTPServer, smtp_port_down: SMTPServer, failure: str
+def test_temporary_failures_stay_pending_until_the_maximum_attempts(
+    make_store, sqlite_url: str, smtp_port_down: SMTPServer
 ) -> None:
-    server = smtp_port_down if failure == "ConnectionRefusedError" else smtp_server
-    store = make_store(
-        sqlite_url, **smtp_env(server, SMTP_STARTTLS="1" if failure == "StartTLSNotOffered" else "0")
-    )
+    """Retried with backoff, never dropped silently: failed (and shown) after ENQUIRY_MAX_ATTEMPTS.
+
+    Permanent errors and the end of the attempts: tests/integration/test_enquiry_delivery_failures.py.
+    """
+    store = make_store(sqlite_url, ENQUIRY_MAX_ATTEMPTS="6", **smtp_env(smtp_port_down))
     store.create(enquiry(), "k")
     for hours in (1, 5, 24, 24 * 7, 24 * 60):
         run_once(store, now=later(hours=hours))
     row = outbox_row(store)
-    assert (row.status, row.attempts, row.last_error) == ("pending", 5, failure)
+    assert (row.status, row.attempts, row.last_error) == ("pending", 5, "ConnectionRefusedError")
+    run_once(store, now=later(hours=24 * 61))
+    assert (outbox_row(store).status, outbox_row(store).attempts) == ("failed", 6)
