@@ -250,7 +250,11 @@ def test_the_whole_reflection_summary_is_stored_without_text(tmp_path) -> None:
 
     store = RedactingSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"))
     tracker = DialogueStateTracker("visitor", slots=[])
-    for name in ("utter_reflection_summary", "utter_reflection_focus_dopamine", "utter_reflection_next_steps"):
+    for name in (
+        "utter_reflection_summary",
+        "utter_reflection_focus_dopamine",
+        "utter_reflection_next_steps",
+    ):
         tracker.update(
             BotUttered(
                 "canary-focus text",
