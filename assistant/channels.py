@@ -22,6 +22,13 @@ the assistant and nothing a visitor typed reaches a log:
   through NLU like typed text;
 - a widget opens the conversation with ``{"sender": ..., "start": true}`` (no
   message): the channel turns that, and only that, into the greeting intent;
+- a request may carry the client's ``message_id`` (the widget makes a random one per
+  message and sends the same one on Retry): a message already seen from that sender
+  is not processed again but answered with the first reply (:class:`RecentMessages`),
+  so a Retry after a lost reply never applies a form answer or "send" twice;
+- a turn has ``CHAT_TIMEOUT_SECONDS`` (25 s), and each call to the action server
+  ``ACTION_TIMEOUT_SECONDS`` (20 s), below the web front's and nginx's 30 s and the
+  widget's 35 s (:class:`assistant.chat_request.Timeouts`);
 - client ``metadata``, ``input_channel`` and streaming are ignored; errors are
   logged by class name only (Rasa's own REST route logs the message text).
 
@@ -35,17 +42,20 @@ import asyncio
 import logging
 import os
 import re
+import time
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, List, Union
+from typing import Any, Awaitable, Callable, Dict, List, Tuple, Union
 
+import rasa.core.actions.action
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant.chat_request import MAX_MESSAGE_CHARS, Rejected, parse_chat_request
+from assistant.chat_request import MAX_MESSAGE_CHARS, Rejected, load_timeouts, parse_chat_request
 from assistant.rate_limit import SlidingWindowLimiter, client_address, trusted_proxy_hops
 from assistant.settings import get_settings
 
@@ -56,7 +66,9 @@ OPENING_COMMAND = "/greet"
 DEFAULT_MAX_MESSAGE_CHARS = MAX_MESSAGE_CHARS
 DEFAULT_SENDER_LIMIT = 30  # messages per conversation per minute
 DEFAULT_ADDRESS_LIMIT = 120  # messages per address per minute
-DEFAULT_TIMEOUT = 60.0
+
+Reply = List[Dict[str, Any]]
+MessageKey = Tuple[str, str]  # (sender, message_id)
 
 
 def neutralise_commands(text: str) -> str:
@@ -80,11 +92,12 @@ def clean_text(text: str) -> str:
 
 @dataclass(frozen=True)
 class Incoming:
-    """A valid request: who sent it and what to pass to the assistant."""
+    """A valid request: who sent it, what to pass to the assistant, and the client's message id."""
 
     sender: str
     text: str
     opening: bool = False
+    message_id: str | None = None
 
 
 def parse_request(body: bytes, content_type: str | None) -> Union[Incoming, Rejected]:
@@ -93,8 +106,105 @@ def parse_request(body: bytes, content_type: str | None) -> Union[Incoming, Reje
     if isinstance(parsed, Rejected):
         return parsed
     if parsed.message is None:
-        return Incoming(parsed.sender, OPENING_COMMAND, opening=True)
-    return Incoming(parsed.sender, neutralise_commands(clean_text(parsed.message)))
+        return Incoming(parsed.sender, OPENING_COMMAND, opening=True, message_id=parsed.message_id)
+    return Incoming(
+        parsed.sender, neutralise_commands(clean_text(parsed.message)), message_id=parsed.message_id
+    )
+
+
+def limit_action_calls(seconds: float) -> None:
+    """Bound Rasa's calls to the action server to ``seconds``, below a channel turn.
+
+    Rasa 3.6 has no setting for it: ``RemoteAction.run`` passes its module's
+    ``DEFAULT_REQUEST_TIMEOUT`` (300 s, from ``rasa.core.constants``) as the timeout of every
+    call, reading the name at each call, so it is set there, once, when Rasa loads this
+    channel. Rasa's processor treats an action call that times out as a failed one (its events
+    are dropped and the turn goes on); a turn left with no reply gets :func:`unavailable_text`.
+    """
+    rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = seconds  # type: ignore[attr-defined]
+
+
+class RecentMessages:
+    """The (sender, message_id) pairs this process has seen lately, with the first reply to each
+    while it is fresh, so a message sent again (the widget's Retry after a lost reply) is
+    answered with that reply instead of being processed a second time.
+
+    In memory only, never logged and never written anywhere: pairs are forgotten after
+    ``remember_seconds``, replies (which can hold what the visitor typed, such as an enquiry
+    summary) after ``reply_seconds``, and at most ``max_entries`` are kept, the oldest dropped
+    first. A duplicate that arrives while the first is still being processed waits for it and
+    gets its reply. A turn that failed or timed out is forgotten at once (its waiting
+    duplicates get its reply), so a later Retry is processed.
+
+    Several Rasa replicas each have their own memory. The Redis lock store serialises one
+    conversation's messages across replicas, so a duplicate that reaches another replica while
+    the first still runs waits for the lock and never runs beside it; but it is recognised only
+    by the replica that handled the first. On any other it is processed once more, after the
+    first. Routing a conversation to one replica (nginx ``hash`` on a header carrying the
+    sender) or keeping these pairs in Redis would close that gap.
+    """
+
+    def __init__(
+        self,
+        remember_seconds: float = 300.0,
+        reply_seconds: float = 120.0,
+        max_entries: int = 1000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.remember_seconds = remember_seconds
+        self.reply_seconds = reply_seconds
+        self.max_entries = max_entries
+        self._clock = clock
+        self._running: Dict[MessageKey, asyncio.Future] = {}
+        # Finished turns, oldest first: when each finished and its reply (None once dropped).
+        self._done: OrderedDict[MessageKey, Tuple[float, Reply | None]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._running) + len(self._done)
+
+    def begin(self, key: MessageKey) -> Awaitable[Reply | None] | None:
+        """None for a message not seen lately: the caller processes it and then calls
+        :meth:`finish`. Otherwise what to await for the first reply (None: it was dropped)."""
+        self._prune()
+        loop = asyncio.get_running_loop()
+        running = self._running.get(key)
+        if running is not None:
+            return asyncio.shield(running)
+        if key in self._done:
+            seen: asyncio.Future = loop.create_future()
+            seen.set_result(self._done[key][1])
+            return seen
+        self._running[key] = loop.create_future()
+        return None
+
+    def finish(self, key: MessageKey, reply: Reply, processed: bool = True) -> None:
+        """Record the reply to a message from :meth:`begin`; ``processed`` False (the turn failed
+        or timed out) forgets the message, so that it can be sent again."""
+        running = self._running.pop(key, None)
+        if running is not None and not running.done():
+            running.set_result(reply)
+        if not processed:
+            return
+        self._done[key] = (self._clock(), reply)
+        self._done.move_to_end(key)
+        while len(self._done) > self.max_entries:
+            self._done.popitem(last=False)
+
+    def _prune(self) -> None:
+        now = self._clock()
+        forget, drop_reply = [], []
+        for key, (finished, reply) in self._done.items():
+            age = now - finished
+            if age <= self.reply_seconds:
+                break  # the rest are younger
+            if age > self.remember_seconds:
+                forget.append(key)
+            elif reply is not None:
+                drop_reply.append(key)
+        for key in forget:
+            del self._done[key]
+        for key in drop_reply:
+            self._done[key] = (self._done[key][0], None)
 
 
 def _bot(sender: str, text: str) -> List[Dict[str, Any]]:
@@ -108,7 +218,10 @@ class RestChannel(RestInput):
         super().__init__()
         env = os.environ
         self.max_chars = int(env.get("MAX_MESSAGE_CHARS") or DEFAULT_MAX_MESSAGE_CHARS)
-        self.timeout = float(env.get("CHAT_TIMEOUT_SECONDS") or DEFAULT_TIMEOUT)
+        timeouts = load_timeouts(env)  # ValueError when they are not in order
+        self.timeout = timeouts.channel_turn
+        limit_action_calls(timeouts.action_call)
+        self.recent = RecentMessages()
         self.per_sender = SlidingWindowLimiter(int(env.get("RATE_LIMIT_PER_SENDER") or DEFAULT_SENDER_LIMIT))
         self.per_address = SlidingWindowLimiter(
             int(env.get("RATE_LIMIT_PER_ADDRESS") or DEFAULT_ADDRESS_LIMIT)
@@ -170,21 +283,54 @@ class RestChannel(RestInput):
                     f"{self.max_chars}). Could you send it in shorter parts?",
                 )
             )
+        key = (parsed.sender, parsed.message_id) if parsed.message_id else None
+        earlier = self.recent.begin(key) if key else None
+        if earlier is not None:
+            return await self._answer_again(parsed.sender, earlier)
+        reply, processed = _bot(parsed.sender, _SORRY), False
+        try:
+            reply, processed = await self._turn(parsed, on_new_message)
+        finally:  # also when the request is cancelled: never leave the message marked as running
+            if key:
+                self.recent.finish(key, reply, processed)
+        return response.json(reply)
+
+    async def _turn(
+        self, parsed: Incoming, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Tuple[Reply, bool]:
+        """One turn of the assistant: its reply, and whether the assistant processed the message
+        (False when the turn failed or timed out)."""
         collector = CollectingOutputChannel()
-        message = UserMessage(parsed.text, collector, parsed.sender, input_channel=self.name(), metadata=None)
+        message = UserMessage(
+            parsed.text,
+            collector,
+            parsed.sender,
+            input_channel=self.name(),
+            metadata=None,
+            message_id=parsed.message_id,
+        )
         try:
             await asyncio.wait_for(on_new_message(message), self.timeout)
         except asyncio.TimeoutError:
             logger.error("chat message timed out after %.0fs", self.timeout)
-            return response.json(collector.messages + _bot(parsed.sender, _SORRY), status=200)
+            return collector.messages + _bot(parsed.sender, _SORRY), False
         except Exception as error:  # noqa: BLE001 - any failure gets a clear reply, never a trace
             logger.error("chat message failed: %s", type(error).__name__)
-            return response.json(collector.messages + _bot(parsed.sender, _SORRY), status=200)
+            return collector.messages + _bot(parsed.sender, _SORRY), False
         if not collector.messages and not parsed.opening:
             # An action failed (e.g. the action server is down): say so, and give the way in.
             logger.warning("chat turn produced no reply")
-            return response.json(_bot(parsed.sender, unavailable_text()))
-        return response.json(collector.messages)
+            return _bot(parsed.sender, unavailable_text()), True
+        return collector.messages, True
+
+    async def _answer_again(self, sender: str, earlier: Awaitable[Reply | None]) -> HTTPResponse:
+        """A message already seen: the first reply (waiting for it if it is still being made)."""
+        logger.info("chat message received again; not processed twice")
+        try:
+            reply = await asyncio.wait_for(earlier, self.timeout)
+        except asyncio.TimeoutError:
+            return response.json(_bot(sender, _SORRY))
+        return response.json(reply if reply is not None else _bot(sender, _ALREADY_ANSWERED))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The health route and the webhook route."""
@@ -216,4 +362,8 @@ def unavailable_text() -> str:
 _SORRY = (
     "Sorry, something went wrong on my side and I couldn't finish that reply. Please try again in a moment. "
     "If you need help right now, use the Get help now button."
+)
+_ALREADY_ANSWERED = (
+    "I've already answered that message, a few minutes ago. "
+    "If my answer isn't showing, please type your message again."
 )

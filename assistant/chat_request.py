@@ -1,19 +1,23 @@
-"""What a chat request must look like, in one place for both chat routes.
+"""What a chat request must look like, and how long each part waits for a reply, in one place
+for both chat routes.
 
 Rasa's channel (:mod:`assistant.channels`) and the web front's proxy
 (:mod:`assistant.web.app`) both read ``{"sender": ..., "message": ...}`` (or
-``{"sender": ..., "start": true}``, the widget opening a conversation) with
-:func:`parse_chat_request`, so they accept and refuse the same requests; what each
-then does with an empty or over-long message is its own business. This module
-imports nothing from Rasa or aiohttp.
+``{"sender": ..., "start": true}``, the widget opening a conversation), with an
+optional ``"message_id"`` (the widget's random id for that message, the same on Retry),
+with :func:`parse_chat_request`, so they accept and refuse the same requests; what each
+then does with an empty or over-long message is its own business. Both read their
+timeouts with :func:`load_timeouts`. This module imports nothing from Rasa or aiohttp.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import os
 import re
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any, Mapping, Union
 
 JSON_MEDIA_TYPE = "application/json"
 # Characters in a message; the widget, the web front and the channel all stop there.
@@ -22,14 +26,84 @@ MAX_MESSAGE_CHARS = 1000
 # can carry on that conversation, so a short, guessable one is refused.
 SENDER_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 SENDER_RULE = "sender must be a random id of 8-64 letters, digits, - or _"
+# A message id as the widget makes it (32 random hex digits, the same on Retry): the channel
+# answers a second request with the same sender and message id with the first one's reply.
+MESSAGE_ID_PATTERN = SENDER_PATTERN
+MESSAGE_ID_RULE = "message_id must be a random id of 8-64 letters, digits, - or _"
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """How long each part waits, in seconds, the innermost first.
+
+    Each is below the next, so the part nearest the work gives up first and answers, and no
+    outer part gives up on a turn that is still running (the widget would say "taking too
+    long", and Retry would send the message again behind it):
+
+    - ``action_call`` (``ACTION_TIMEOUT_SECONDS``): Rasa's call to the action server (Rasa's
+      own default is 300 s; the channel sets it, see :mod:`assistant.channels`); also
+      ``proxy_read_timeout`` of the action server's location in deploy/nginx.conf;
+    - ``channel_turn`` (``CHAT_TIMEOUT_SECONDS``): one turn in the channel, waiting for the
+      conversation's lock included; then the visitor gets a short "sorry, try again";
+    - ``web_front`` (``WEB_UPSTREAM_TIMEOUT``): the web front's wait for Rasa (then 504), and
+      ``proxy_read_timeout`` of the chat location in deploy/nginx.conf, the same layer;
+    - ``widget``: the widget's wait for a reply, ``DEFAULT_TIMEOUT_MS`` in web/widget/chat.js
+      (a page may set ``data-timeout``; keep it above ``web_front``). Not read from the
+      environment: the browser never sees it. tests/unit/test_timeouts.py checks all of these
+      against their sources.
+    """
+
+    action_call: float = 20.0
+    channel_turn: float = 25.0
+    web_front: float = 30.0
+    widget: float = 35.0
+
+
+TIMEOUTS = Timeouts()
+TIMEOUT_VARIABLES = {
+    "action_call": "ACTION_TIMEOUT_SECONDS",
+    "channel_turn": "CHAT_TIMEOUT_SECONDS",
+    "web_front": "WEB_UPSTREAM_TIMEOUT",
+}
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a positive number of seconds")
+    return value
+
+
+def load_timeouts(env: Mapping[str, str] | None = None) -> Timeouts:
+    """The timeouts from the environment (``env`` for tests); ValueError unless each is
+    positive and below the next (action call < channel turn < web front < widget)."""
+    env = os.environ if env is None else env
+    timeouts = Timeouts(
+        **{field: _seconds(env, name, getattr(TIMEOUTS, field)) for field, name in TIMEOUT_VARIABLES.items()}
+    )
+    if not timeouts.action_call < timeouts.channel_turn < timeouts.web_front < timeouts.widget:
+        raise ValueError(
+            "timeouts must grow outwards: ACTION_TIMEOUT_SECONDS < CHAT_TIMEOUT_SECONDS < "
+            f"WEB_UPSTREAM_TIMEOUT < the widget's {timeouts.widget:g} s, not "
+            f"{timeouts.action_call:g} / {timeouts.channel_turn:g} / {timeouts.web_front:g}"
+        )
+    return timeouts
 
 
 @dataclass(frozen=True)
 class ChatRequest:
-    """A well-formed request: a sender and its message, or None for the opening request."""
+    """A well-formed request: a sender and its message, or None for the opening request, and
+    the client's id for this message if it sent one."""
 
     sender: str
     message: str | None
+    message_id: str | None = None
 
     @property
     def opening(self) -> bool:
@@ -60,6 +134,11 @@ def is_valid_sender(value: Any) -> bool:
     return isinstance(value, str) and SENDER_PATTERN.fullmatch(value) is not None
 
 
+def is_valid_message_id(value: Any) -> bool:
+    """True for a string of 8-64 ``A-Za-z0-9_-``, as for a sender."""
+    return isinstance(value, str) and MESSAGE_ID_PATTERN.fullmatch(value) is not None
+
+
 def parse_chat_request(body: bytes, content_type: str | None) -> Union[ChatRequest, Rejected]:
     """Check a chat request; never raises, whatever the bytes."""
     if not is_json_media_type(content_type):
@@ -73,11 +152,14 @@ def parse_chat_request(body: bytes, content_type: str | None) -> Union[ChatReque
     sender = data.get("sender")
     if not is_valid_sender(sender):
         return Rejected(400, "invalid_sender", SENDER_RULE)
+    message_id = data.get("message_id")
+    if message_id is not None and not is_valid_message_id(message_id):
+        return Rejected(400, "invalid_message_id", MESSAGE_ID_RULE)
     message = data.get("message")
     if message is None:
         if data.get("start") is True:
-            return ChatRequest(sender, None)
+            return ChatRequest(sender, None, message_id)
         return Rejected(400, "empty_message", 'send a "message" (or "start": true to open)')
     if not isinstance(message, str):
         return Rejected(400, "invalid_message", "message must be a string")
-    return ChatRequest(sender, message)
+    return ChatRequest(sender, message, message_id)

@@ -4,6 +4,8 @@
 # Also the enquiry delivery worker (notifications to the therapist).
 # Settings (environment): RASA_HOST RASA_PORT ACTIONS_HOST ACTIONS_PORT MODEL CORS_ORIGINS LOG_DIR,
 # and the enquiry settings (DATABASE_URL, SMTP_*, MAIL_DIR; README "Configuration").
+# Timeouts (CHAT_TIMEOUT_SECONDS 25, ACTION_TIMEOUT_SECONDS 20) are read by the channel from
+# assistant/chat_request.py (Timeouts), which refuses them out of order.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -3,7 +3,8 @@
 Serving the page, the widget and the chat API from one origin lets the page run
 under a strict Content-Security-Policy (``connect-src 'self'``) and needs no CORS.
 The proxy forwards only ``{"sender", "message"}`` or ``{"sender", "start": true}``
-to Rasa, with a body size limit (request bodies are never decompressed: a compressed
+(with the widget's ``message_id`` when it sent one, so Rasa's channel can answer a
+Retry with the first reply) to Rasa, with a body size limit (request bodies are never decompressed: a compressed
 request is refused) and a timeout, and hands back only the parts of
 Rasa's reply the widget renders (text and buttons). Every error is a short JSON
 object; nothing about the request or the exception is echoed. The access log
@@ -161,13 +162,14 @@ def _upstream_payload(raw: bytes, content_type: str | None, max_chars: int) -> D
     parsed = parse_chat_request(raw, content_type)
     if isinstance(parsed, Rejected):
         return json_error(parsed.status, parsed.error)
+    message_id = {"message_id": parsed.message_id} if parsed.message_id else {}
     if parsed.message is None:
-        return {"sender": parsed.sender, "start": True}
+        return {"sender": parsed.sender, "start": True, **message_id}
     if len(parsed.message) > max_chars:
         return json_error(413, "message_too_long", limit=max_chars)
     if not parsed.message.strip():
         return json_error(400, "empty_message")
-    return {"sender": parsed.sender, "message": parsed.message}
+    return {"sender": parsed.sender, "message": parsed.message, **message_id}
 
 
 def clean_reply(data: Any) -> List[Dict[str, Any]] | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
 
-from assistant.chat_request import MAX_MESSAGE_CHARS
+from assistant.chat_request import MAX_MESSAGE_CHARS, TIMEOUTS, load_timeouts
 from assistant.settings import PROJECT_ROOT
 
 DEFAULT_WEB_ROOT = PROJECT_ROOT / "web"
@@ -26,8 +26,9 @@ class WebConfig:
     port: int = 8080
     rasa_url: str = "http://127.0.0.1:5005"
     web_root: Path = DEFAULT_WEB_ROOT
-    # Seconds to wait for Rasa's reply before answering 504.
-    upstream_timeout: float = 30.0
+    # Seconds to wait for Rasa's reply before answering 504 (WEB_UPSTREAM_TIMEOUT): above the
+    # channel's turn, below the widget's wait (assistant.chat_request.Timeouts).
+    upstream_timeout: float = TIMEOUTS.web_front
     # Largest request body accepted on the chat API, in bytes (1000 characters of
     # UTF-8 with JSON escaping fit comfortably).
     max_body_bytes: int = 16 * 1024
@@ -58,12 +59,16 @@ def load_web_config(env: Mapping[str, str] | None = None) -> WebConfig:
     """Build the configuration from the environment (``env`` for tests)."""
     env = os.environ if env is None else env
     try:
+        timeouts = load_timeouts(env)
+    except ValueError as exc:
+        raise WebConfigError(str(exc)) from None
+    try:
         config = WebConfig(
             host=env.get("WEB_HOST") or "127.0.0.1",
             port=int(env.get("WEB_PORT") or 8080),
             rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
             web_root=Path(env.get("WEB_ROOT") or DEFAULT_WEB_ROOT),
-            upstream_timeout=float(env.get("WEB_UPSTREAM_TIMEOUT") or 30),
+            upstream_timeout=timeouts.web_front,
             max_body_bytes=int(env.get("WEB_MAX_BODY_BYTES") or 16 * 1024),
             chat_server_url=(env.get("CHAT_SERVER_URL") or "").rstrip("/"),
         )
@@ -75,6 +80,6 @@ def load_web_config(env: Mapping[str, str] | None = None) -> WebConfig:
         raise WebConfigError(f"CHAT_SERVER_URL={config.chat_server_url!r} is not an http(s) address")
     if not (config.web_root / "index.html").is_file():
         raise WebConfigError(f"no index.html in WEB_ROOT={config.web_root}")
-    if config.upstream_timeout <= 0 or config.max_body_bytes <= 0:
-        raise WebConfigError("WEB_UPSTREAM_TIMEOUT and WEB_MAX_BODY_BYTES must be positive")
+    if config.max_body_bytes <= 0:
+        raise WebConfigError("WEB_MAX_BODY_BYTES must be positive")
     return config

@@ -52,24 +52,32 @@ def test_a_button_is_clicked_and_typing_its_text_works_too(chat: Chat) -> None:
     assert chat.last_reply_buttons() == clicked
 
 
-def test_reload_keeps_the_conversation_within_the_tab(chat: Chat) -> None:
+def _sender(request) -> str:
+    return json.loads(request.post_data or "{}")["sender"]
+
+
+def test_a_reload_starts_a_fresh_chat_and_says_why(chat: Chat) -> None:
     chat.open()
-    chat.ask(QUESTION)
-    sender = json.loads(chat.session_storage()["chat-widget:v1"])["sender"]
-    bot_before, user_before = chat.bot_texts(), chat.user_texts()
+    answer = chat.ask(QUESTION)
+    sender = _sender(chat.requests[-1])
     requests_before = len(chat.requests)
     chat.page.reload()
-    expect(chat.panel).to_be_visible()  # it was open, so it opens again
-    expect(chat.bot_messages).to_have_count(len(bot_before))
-    assert chat.bot_texts() == bot_before
-    assert chat.user_texts() == user_before
-    assert len(chat.requests) == requests_before  # no second greeting
-    assert json.loads(chat.session_storage()["chat-widget:v1"])["sender"] == sender
-    # ... and the conversation carries on with the same sender id.
-    chat.mark_sent()
-    chat.click_button("How is it different from porn?")
-    chat.wait_for_reply()
-    assert json.loads(chat.requests[-1].post_data or "{}")["sender"] == sender
+    expect(chat.panel).to_be_visible()  # it was open, so it opens again ...
+    notice = chat.log.locator(".cw-notice")
+    expect(notice).to_have_text(
+        "For your privacy this chat isn't kept when the page reloads, so this is a fresh start."
+    )
+    chat._bot_count = 0  # the greeting of the new conversation, as in chat.open()
+    assert "automated assistant" in chat.wait_for_reply()  # ... with a new greeting
+    assert chat.user_messages.count() == 0  # the old messages are gone
+    expect(chat.bot_messages).to_have_count(1)
+    assert answer not in chat.log.inner_text()
+    # A new conversation: a new random sender id, never stored.
+    new_sender = _sender(chat.requests[requests_before])
+    assert new_sender != sender and len(new_sender) == 32
+    assert new_sender not in json.dumps(chat.session_storage())
+    chat.ask(QUESTION)
+    assert _sender(chat.requests[-1]) == new_sender
 
 
 def test_closing_the_tab_forgets_the_conversation(
@@ -77,7 +85,7 @@ def test_closing_the_tab_forgets_the_conversation(
 ) -> None:
     chat.open()
     chat.ask(QUESTION)
-    first_sender = json.loads(chat.session_storage()["chat-widget:v1"])["sender"]
+    first_sender = _sender(chat.requests[-1])
     chat.page.close()
     other = Chat(new_page(context, events), site).goto()  # a new tab, same browser profile
     assert other.session_storage() == {}
@@ -85,12 +93,13 @@ def test_closing_the_tab_forgets_the_conversation(
     other.open()
     expect(other.bot_messages).to_have_count(1)
     assert other.user_messages.count() == 0
-    second_sender = json.loads(other.session_storage()["chat-widget:v1"])["sender"]
+    expect(other.log.locator(".cw-notice")).to_have_count(0)  # a first visit: nothing to explain
+    second_sender = _sender(other.requests[0])
     assert second_sender != first_sender
     assert len(second_sender) == 32 and int(second_sender, 16) >= 0  # 128 random bits, hex
 
 
-def test_sender_ids_are_random_and_stored_only_once_the_chat_opens(browser, site: str) -> None:
+def test_sender_ids_are_random_and_never_stored(browser, site: str) -> None:
     senders = []
     for _ in range(3):
         context = browser.new_context()
@@ -101,8 +110,8 @@ def test_sender_ids_are_random_and_stored_only_once_the_chat_opens(browser, site
             assert chat.session_storage() == {}  # nothing stored before the visitor opens the chat
             chat.launcher.click()
             chat.wait_for_reply()
-            senders.append(json.loads(chat.requests[0].post_data or "{}")["sender"])
-            assert json.loads(chat.session_storage()["chat-widget:v1"])["sender"] == senders[-1]
+            senders.append(_sender(chat.requests[0]))
+            assert senders[-1] not in json.dumps(chat.session_storage())
         finally:
             context.close()
     assert len(set(senders)) == 3

@@ -78,13 +78,15 @@ def test_a_reflection_in_the_widget(chat: Chat) -> None:
 def test_delete_my_chat_clears_the_widget_and_starts_a_new_conversation(chat: Chat) -> None:
     chat.open()
     chat.ask("What is compulsive online sexual behaviour?")
-    before = json.loads(chat.session_storage()["chat-widget:v1"])
+    before = json.loads(chat.requests[-1].post_data or "{}")["sender"]
     assert "delete this whole conversation" in chat.ask("delete my chat")
     chat.click_button("Yes, delete it")
     # The log is replaced by the confirmation alone (so no "new message" count to wait for).
     expect(chat.bot_messages).to_have_count(1, timeout=45_000)
     expect(chat.bot_messages.first).to_contain_text("has been deleted")
     expect(chat.user_messages).to_have_count(0)
-    after = json.loads(chat.session_storage()["chat-widget:v1"])
-    assert after["sender"] != before["sender"]
-    assert "OnlyFans" not in json.dumps(after)
+    # The next message starts a new conversation under a new random sender id.
+    chat.ask("hello")
+    after = json.loads(chat.requests[-1].post_data or "{}")["sender"]
+    assert after != before and len(after) == 32
+    assert "OnlyFans" not in json.dumps(chat.session_storage())

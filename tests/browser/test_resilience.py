@@ -65,6 +65,13 @@ def test_network_error_then_retry(page: Page, site: str) -> None:
     assert "OnlyFans" in chat.wait_for_reply()
     expect(chat.alert).to_be_hidden()
     assert chat.user_texts() == [QUESTION]  # sent once, shown once
+    # Retry sends the same message id, so the server answers a duplicate with the first reply
+    # instead of processing it twice; the next message gets an id of its own.
+    failed, retried = (json.loads(r.post_data or "{}") for r in chat.requests[-2:])
+    assert failed == retried and len(retried["message_id"]) == 32
+    chat.ask("How is it different from porn?")
+    ids = [json.loads(r.post_data or "{}").get("message_id") for r in chat.requests]
+    assert ids[-1] != retried["message_id"] and len(set(ids)) == len(ids) - 1
 
 
 def test_greeting_network_error_then_retry(page: Page, site: str) -> None:

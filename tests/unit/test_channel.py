@@ -1,13 +1,19 @@
-"""The REST channel: typed /commands neutralised, bad requests refused, input cleaned (fuzzed), rate limits."""
+"""The REST channel: typed /commands neutralised, bad requests refused, input cleaned (fuzzed), rate limits,
+a message sent twice (Retry) processed once."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-from typing import List
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Dict, List, Tuple
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rasa.core.channels.channel import UserMessage
 from sanic.compat import Header
 
 from assistant.channels import Incoming, Rejected, RestChannel, clean_text, neutralise_commands, parse_request
@@ -243,3 +249,185 @@ def test_an_unusable_number_of_proxy_hops_stops_the_channel(monkeypatch, hops: s
 def test_client_address_without_a_peer() -> None:
     assert client_address(None, "spoofed", 0) == "unknown"
     assert client_address("10.0.0.9", "a, b, c", 3) == "a"
+
+
+# --- a message sent twice (Retry) is processed once -----------------------------------------------
+
+
+@dataclass
+class SanicRequest:
+    """What :meth:`RestChannel.handle` reads of a Sanic request."""
+
+    body: bytes
+    headers: Header = field(default_factory=lambda: Header({"Content-Type": "application/json"}))
+    ip: str = "127.0.0.1"
+
+
+class CountingAssistant:
+    """A fake ``on_new_message``: counts its calls, answers each with its number, optionally slowly."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.calls: List[UserMessage] = []
+        self.delay = delay
+
+    async def __call__(self, message: UserMessage) -> None:
+        self.calls.append(message)
+        number = len(self.calls)
+        await asyncio.sleep(self.delay)
+        await message.output_channel.send_text_message(message.sender_id, f"reply {number}")
+
+
+def _body(message_id: str | None, text: str = "my name is Alex, alex@example.org") -> bytes:
+    body: Dict[str, Any] = {"sender": "abcdefgh1234", "message": text}
+    if message_id is not None:
+        body["message_id"] = message_id
+    return json.dumps(body).encode()
+
+
+def _in_a_loop(scenario: Callable[[], Awaitable[Any]]) -> Any:
+    with ThreadPoolExecutor(max_workers=1) as pool:  # a loop of its own (see test_web_front)
+        return pool.submit(asyncio.run, scenario()).result()
+
+
+def _replies(responses: List[Any]) -> List[Tuple[int, Any]]:
+    return [(response.status, json.loads(response.body)) for response in responses]
+
+
+def test_the_same_message_id_twice_is_processed_once_and_gets_the_same_reply(caplog) -> None:
+    assistant = CountingAssistant()
+    channel = RestChannel()
+
+    async def scenario() -> List[Any]:
+        first = await channel.handle(SanicRequest(_body("msg-0000aaaa")), assistant)
+        again = await channel.handle(SanicRequest(_body("msg-0000aaaa")), assistant)
+        other = await channel.handle(SanicRequest(_body("msg-0000bbbb")), assistant)
+        return [first, again, other]
+
+    caplog.set_level(logging.DEBUG)
+    first, again, other = _replies(_in_a_loop(scenario))
+    assert len(assistant.calls) == 2
+    assert first == again == (200, [{"recipient_id": "abcdefgh1234", "text": "reply 1"}])
+    assert other == (200, [{"recipient_id": "abcdefgh1234", "text": "reply 2"}])
+    assert [call.message_id for call in assistant.calls] == ["msg-0000aaaa", "msg-0000bbbb"]
+    # Neither what was typed, nor the cached reply, nor the ids are logged.
+    for secret in ("Alex", "alex@example.org", "reply 1", "msg-0000aaaa"):
+        assert secret not in caplog.text
+
+
+def test_a_duplicate_that_arrives_while_the_first_runs_waits_for_it() -> None:
+    assistant = CountingAssistant(delay=0.3)
+    channel = RestChannel()
+
+    async def scenario() -> List[Any]:
+        first = asyncio.ensure_future(channel.handle(SanicRequest(_body("msg-0000aaaa")), assistant))
+        await asyncio.sleep(0.05)
+        again = await channel.handle(SanicRequest(_body("msg-0000aaaa")), assistant)
+        return [await first, again]
+
+    first, again = _replies(_in_a_loop(scenario))
+    assert len(assistant.calls) == 1
+    assert first == again == (200, [{"recipient_id": "abcdefgh1234", "text": "reply 1"}])
+
+
+def test_the_same_id_from_another_conversation_and_messages_without_an_id_are_processed() -> None:
+    assistant = CountingAssistant()
+    channel = RestChannel()
+    other_sender = json.dumps({"sender": "zyxwvuts9876", "message": "hi", "message_id": "msg-0000aaaa"})
+
+    async def scenario() -> List[Any]:
+        return [
+            await channel.handle(SanicRequest(_body("msg-0000aaaa")), assistant),
+            await channel.handle(SanicRequest(other_sender.encode()), assistant),
+            await channel.handle(SanicRequest(_body(None)), assistant),
+            await channel.handle(SanicRequest(_body(None)), assistant),
+        ]
+
+    _in_a_loop(scenario)
+    assert len(assistant.calls) == 4
+
+
+def test_a_turn_that_failed_is_processed_again_on_retry() -> None:
+    calls: List[UserMessage] = []
+
+    async def failing_once(message: UserMessage) -> None:
+        calls.append(message)
+        if len(calls) == 1:
+            raise RuntimeError("action server down")
+        await message.output_channel.send_text_message(message.sender_id, "done")
+
+    channel = RestChannel()
+
+    async def scenario() -> List[Any]:
+        return [
+            await channel.handle(SanicRequest(_body("msg-0000aaaa")), failing_once),
+            await channel.handle(SanicRequest(_body("msg-0000aaaa")), failing_once),
+        ]
+
+    failed, retried = _replies(_in_a_loop(scenario))
+    assert len(calls) == 2
+    assert "went wrong" in failed[1][-1]["text"]
+    assert retried == (200, [{"recipient_id": "abcdefgh1234", "text": "done"}])
+
+
+def test_the_opening_request_is_deduplicated_too() -> None:
+    assistant = CountingAssistant()
+    channel = RestChannel()
+    start = json.dumps({"sender": "abcdefgh1234", "start": True, "message_id": "start-0000aaaa"}).encode()
+
+    async def scenario() -> List[Any]:
+        return [await channel.handle(SanicRequest(start), assistant) for _ in range(2)]
+
+    first, again = _replies(_in_a_loop(scenario))
+    assert len(assistant.calls) == 1 and first == again
+
+
+@pytest.mark.parametrize(
+    "message_id",
+    ["short", "a" * 65, "has space1", 12345678, ["msg-0000aaaa"], {"id": "x"}, True, "msg-0000aaaa\n"],
+    ids=repr,
+)
+def test_a_malformed_message_id_is_refused(message_id: Any) -> None:
+    body = json.dumps({"sender": "abcdefgh1234", "message": "hi", "message_id": message_id}).encode()
+    result = parse_request(body, JSON)
+    assert isinstance(result, Rejected) and (result.status, result.error) == (400, "invalid_message_id")
+
+
+def test_recent_messages_are_forgotten_after_a_while_and_memory_is_bounded() -> None:
+    from assistant.channels import RecentMessages
+
+    now = [0.0]
+    recent = RecentMessages(remember_seconds=300, reply_seconds=120, max_entries=3, clock=lambda: now[0])
+
+    async def scenario() -> None:
+        for number in range(5):
+            key = ("abcdefgh1234", f"msg-{number:08d}")
+            assert recent.begin(key) is None  # new: the caller processes it
+            recent.finish(key, [{"text": f"reply {number}"}])
+        assert len(recent) == 3  # the oldest two were dropped
+        seen = recent.begin(("abcdefgh1234", "msg-00000004"))
+        assert seen is not None and await seen == [{"text": "reply 4"}]
+        now[0] = 200  # the reply is gone, the id is still remembered
+        seen = recent.begin(("abcdefgh1234", "msg-00000004"))
+        assert seen is not None and await seen is None
+        now[0] = 400  # both are gone
+        assert recent.begin(("abcdefgh1234", "msg-00000004")) is None
+
+    _in_a_loop(scenario)
+
+
+def test_a_duplicate_after_its_reply_was_dropped_is_not_processed_again() -> None:
+    from assistant.channels import RecentMessages
+
+    now = [0.0]
+    assistant = CountingAssistant()
+    channel = RestChannel()
+    channel.recent = RecentMessages(clock=lambda: now[0])
+
+    async def scenario() -> List[Any]:
+        first = await channel.handle(SanicRequest(_body("msg-0000aaaa")), assistant)
+        now[0] = channel.recent.reply_seconds + 1
+        return [first, await channel.handle(SanicRequest(_body("msg-0000aaaa")), assistant)]
+
+    first, late = _replies(_in_a_loop(scenario))
+    assert len(assistant.calls) == 1
+    assert late[0] == 200 and "already" in late[1][0]["text"]

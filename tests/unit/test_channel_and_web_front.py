@@ -139,3 +139,23 @@ def test_both_routes_refuse_a_sender_that_is_not_a_string(route: str, sender: An
 )
 def test_both_routes_parse_requests_alike(route: str, body: bytes, expected: Outcome) -> None:
     assert ROUTES[route](body, {"Content-Type": "application/json"}) == expected
+
+
+MESSAGE_IDS = {
+    # message_id: accepted by both routes (the widget makes 32 random hex digits, like a sender)
+    "0123456789abcdef0123456789abcdef": True,
+    "msg-0000_aaaa": True,
+    "short": False,
+    "a" * 65: False,
+    "msg 0000 aaaa": False,
+    "msg-0000aaaa\n": False,
+    "": False,
+}
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+@pytest.mark.parametrize("message_id", sorted(MESSAGE_IDS), ids=repr)
+def test_both_routes_accept_and_refuse_the_same_message_ids(route: str, message_id: str) -> None:
+    body = json.dumps({"sender": "abcdefgh1234", "message": "hi", "message_id": message_id}).encode()
+    expected = (200, None) if MESSAGE_IDS[message_id] else (400, "invalid_message_id")
+    assert ROUTES[route](body, {"Content-Type": "application/json"}) == expected

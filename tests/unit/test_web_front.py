@@ -193,6 +193,23 @@ def test_start_and_messages_are_forwarded_without_extra_fields() -> None:
     ]
 
 
+def test_the_client_message_id_is_forwarded_so_rasa_can_recognise_a_retry() -> None:
+    async def scenario(client: TestClient, fake: FakeRasa) -> None:
+        for body in (
+            {"sender": "abcdefgh1234", "start": True, "message_id": "start-00001111"},
+            {"sender": "abcdefgh1234", "message": "hello", "message_id": "msg-00002222"},
+            {"sender": "abcdefgh1234", "message": "hello", "message_id": "msg-00002222"},
+        ):
+            assert (await client.post(WEBHOOK, json=body)).status == 200
+
+    fake = run(scenario)
+    assert fake.received == [
+        {"sender": "abcdefgh1234", "start": True, "message_id": "start-00001111"},
+        {"sender": "abcdefgh1234", "message": "hello", "message_id": "msg-00002222"},
+        {"sender": "abcdefgh1234", "message": "hello", "message_id": "msg-00002222"},
+    ]
+
+
 @pytest.mark.parametrize(
     "body, status, error",
     [
@@ -208,6 +225,8 @@ def test_start_and_messages_are_forwarded_without_extra_fields() -> None:
         (b'{"sender": "abcdefgh1234", "message": "   "}', 400, "empty_message"),
         (b'{"sender": "abcdefgh1234", "message": 5}', 400, "invalid_message"),
         (b'{"sender": "abcdefgh1234", "start": "yes"}', 400, "empty_message"),
+        (b'{"sender": "abcdefgh1234", "message": "hi", "message_id": "short"}', 400, "invalid_message_id"),
+        (b'{"sender": "abcdefgh1234", "message": "hi", "message_id": 12345678}', 400, "invalid_message_id"),
         (json.dumps({"sender": "abcdefgh1234", "message": "a" * 1001}).encode(), 413, "message_too_long"),
         (json.dumps({"sender": "abcdefgh1234", "message": "a" * 20000}).encode(), 413, "request_too_large"),
     ],

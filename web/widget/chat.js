@@ -12,13 +12,22 @@
  *     data-exit-url="https://www.bbc.co.uk/weather"      where Quick exit goes (https only)
  *     data-contact-url="#contact"         the site's contact details (#id, https:, mailto:, tel:)
  *     data-help-region="uk"               helpline set from help.json
- *     data-timeout="35000"></script>      ms to wait for a reply
+ *     data-timeout="35000"></script>      ms to wait for a reply (keep it above the server's 30 s)
  *
  * Safety: nothing is ever assigned to innerHTML. Bot text goes through markdown-it (HTML off)
  * and DOMPurify (returning DOM nodes), then every link is checked again: only https:, mailto:,
  * tel: and same-page #anchors survive; anything else is shown as text. Visitor text and button
- * titles are only ever set as textContent. The transcript and a random sender id live in
- * sessionStorage (this tab only); Quick exit clears it and replaces the page.
+ * titles are only ever set as textContent.
+ *
+ * Privacy: the transcript and the random sender id live in this page's memory only, never in
+ * web storage (any script on the host page can read that, and "reopen closed tab" brings it
+ * back on a shared device). A reload starts a fresh chat and says so. The widget keeps one key
+ * of its own in sessionStorage, with no content ("chat-widget:ui": whether the panel was open);
+ * Quick exit removes the widget's own keys (the "chat-widget:" prefix), never the host site's,
+ * and replaces the page.
+ *
+ * Each message carries a random message_id, the same on Retry, so the server answers a message
+ * it already has with its first reply instead of processing it twice.
  */
 (function () {
   "use strict";
@@ -29,8 +38,14 @@
   }
 
   var MAX_CHARS = 1000;
-  var STORE_KEY = "chat-widget:v1";
-  var MAX_STORED_MESSAGES = 200;
+  // Every key the widget writes starts with this, so Quick exit can remove its own and no other.
+  var STORE_PREFIX = "chat-widget:";
+  var UI_KEY = STORE_PREFIX + "ui"; // "open" or "closed"; nothing of the conversation
+  var LEGACY_KEYS = [STORE_PREFIX + "v1"]; // earlier versions kept the transcript there
+  // How long to wait for a reply: above the web front's and nginx's 30 s, which are above a
+  // channel turn's 25 s (assistant/chat_request.py, Timeouts; tests/unit/test_timeouts.py).
+  var DEFAULT_TIMEOUT_MS = 35000;
+  var RELOAD_NOTE = "For your privacy this chat isn't kept when the page reloads, so this is a fresh start.";
   var DEFAULT_EXIT = "https://www.bbc.co.uk/weather";
   var ASSET_BASE = new URL(".", script.src).href;
   var VENDOR = [ASSET_BASE + "vendor/markdown-it.min.js", ASSET_BASE + "vendor/purify.min.js"];
@@ -150,65 +165,73 @@
     })(),
     contact: safeHref(data.contactUrl || "#contact"),
     region: (data.helpRegion || "").toLowerCase(),
-    timeout: Math.min(Math.max(parseInt(data.timeout, 10) || 35000, 1000), 120000),
+    timeout: Math.min(Math.max(parseInt(data.timeout, 10) || DEFAULT_TIMEOUT_MS, 1000), 120000),
   };
 
-  // ---------------------------------------------------------------- storage (this tab only)
+  // ---------------------------------------------------------------- storage (the widget's own keys only)
 
-  var memoryStore = {};
-  var store = {
+  function storageAreas() {
+    var areas = [];
+    ["sessionStorage", "localStorage"].forEach(function (name) {
+      try {
+        if (window[name]) areas.push(window[name]);
+      } catch (e) {
+        /* storage blocked: nothing of ours is there */
+      }
+    });
+    return areas;
+  }
+
+  var uiStore = {
     get: function () {
       try {
-        return JSON.parse(window.sessionStorage.getItem(STORE_KEY) || "null");
+        return window.sessionStorage.getItem(UI_KEY);
       } catch (e) {
-        return memoryStore[STORE_KEY] || null;
+        return null;
       }
     },
     set: function (value) {
       try {
-        window.sessionStorage.setItem(STORE_KEY, JSON.stringify(value));
+        window.sessionStorage.setItem(UI_KEY, value);
       } catch (e) {
-        memoryStore[STORE_KEY] = value;
-      }
-    },
-    clear: function () {
-      memoryStore = {};
-      try {
-        window.sessionStorage.removeItem(STORE_KEY);
-        window.sessionStorage.clear();
-      } catch (e) {
-        /* nothing stored */
+        /* not kept: the panel starts closed after a reload */
       }
     },
   };
 
-  function loadState() {
-    var saved = store.get();
-    if (
-      saved &&
-      typeof saved.sender === "string" &&
-      /^[A-Za-z0-9_-]{8,64}$/.test(saved.sender) &&
-      Array.isArray(saved.messages)
-    ) {
-      return {
-        sender: saved.sender,
-        messages: saved.messages.filter(validStoredMessage).slice(-MAX_STORED_MESSAGES),
-        open: saved.open === true,
-        started: saved.started === true,
-      };
-    }
-    return { sender: randomId(), messages: [], open: false, started: false };
+  /** Remove the widget's own keys (its prefix) from both storages; the host site's stay. */
+  function forgetStored(keys) {
+    storageAreas().forEach(function (area) {
+      try {
+        if (keys) {
+          keys.forEach(function (key) {
+            area.removeItem(key);
+          });
+          return;
+        }
+        for (var i = area.length - 1; i >= 0; i--) {
+          var key = area.key(i);
+          if (key && key.indexOf(STORE_PREFIX) === 0) area.removeItem(key);
+        }
+      } catch (e) {
+        /* nothing removable */
+      }
+    });
   }
 
-  function validStoredMessage(m) {
-    return m && (m.from === "user" || m.from === "bot") && typeof m.text === "string";
-  }
+  var previousUi = uiStore.get(); // set only if a chat was open or closed in this tab before
+  forgetStored(LEGACY_KEYS); // a transcript an earlier version left in this tab
 
-  var state = loadState();
+  // The conversation, in memory only.
+  var state = {
+    sender: randomId(),
+    open: previousUi === "open",
+    started: false,
+    reloaded: previousUi === "open" || previousUi === "closed",
+  };
 
-  function save() {
-    state.messages = state.messages.slice(-MAX_STORED_MESSAGES);
-    store.set(state);
+  function saveUi() {
+    uiStore.set(state.open ? "open" : "closed");
   }
 
   // ---------------------------------------------------------------- assets
@@ -468,7 +491,7 @@
     var privacy = h("p", {
       id: "cw-privacy",
       class: "cw-privacy",
-      text: "This chat is kept in this tab only. Quick exit clears it and leaves the page.",
+      text: "This chat isn't kept: reloading or leaving the page clears it. Quick exit leaves at once.",
     });
 
     ui.panel = h("section", { id: "cw-panel", class: "cw-panel", "aria-labelledby": titleId, hidden: true }, [
@@ -606,13 +629,14 @@
     return bubble;
   }
 
-  function appendMessage(message, persist) {
+  function appendMessage(message) {
     ui.log.appendChild(messageNode(message));
-    if (persist) {
-      state.messages.push(message);
-      save();
-    }
     scrollToEnd();
+  }
+
+  /** The note that says why the chat is empty after a reload (not a message, so never sent). */
+  function reloadNote() {
+    return h("p", { class: "cw-notice", text: RELOAD_NOTE });
   }
 
   function scrollToEnd() {
@@ -670,7 +694,7 @@
     ui.bar.hidden = true;
     ui.launcher.setAttribute("aria-expanded", "true");
     state.open = true;
-    save();
+    saveUi();
     if (options.help) {
       toggleHelp(true);
     } else if (!options.restore) {
@@ -685,7 +709,7 @@
     ui.bar.hidden = false;
     ui.launcher.setAttribute("aria-expanded", "false");
     state.open = false;
-    save();
+    saveUi();
     if (!(options && options.keepFocus)) ui.launcher.focus();
   }
 
@@ -705,8 +729,8 @@
 
   function quickExit() {
     pending = null;
-    store.clear();
-    state = { sender: "", messages: [], open: false, started: false };
+    forgetStored(); // the widget's own keys only: the host site's storage is not ours to clear
+    state = { sender: "", open: false, started: false, reloaded: false };
     if (ui.root) ui.root.replaceChildren();
     try {
       window.location.replace(settings.exitUrl);
@@ -727,7 +751,7 @@
   }
 
   function startConversation() {
-    request({ sender: state.sender, start: true });
+    request({ sender: state.sender, start: true, message_id: randomId() });
   }
 
   function onSubmit(event) {
@@ -762,18 +786,33 @@
       return false;
     }
     clearAlert();
-    appendMessage({ from: "user", text: shown || text }, true);
-    request({ sender: state.sender, message: text });
+    appendMessage({ from: "user", text: shown || text });
+    // A new id for each message; Retry resends the same body, so the same id.
+    request({ sender: state.sender, message: text, message_id: randomId() });
     return true;
   }
 
   /** Forget the deleted conversation: an empty transcript under a new random sender id. */
   function forgetConversation() {
-    state.messages = [];
     state.sender = randomId();
     state.started = true;
     ui.log.replaceChildren();
-    save();
+  }
+
+  /** Leaving the page into the back/forward cache: wipe the transcript as a reload would. */
+  function onPageHide(event) {
+    if (!event.persisted || !ui.log || !state.sender) return;
+    pending = null;
+    state.sender = randomId();
+    state.started = false;
+    setTyping(false);
+    setBusy(false);
+    clearAlert();
+    ui.log.replaceChildren(reloadNote());
+  }
+
+  function onPageShow(event) {
+    if (event.persisted && ui.panel && !ui.panel.hidden && !state.started && !pending) startConversation();
   }
 
   function retry() {
@@ -868,9 +907,10 @@
   function deliver(messages) {
     var calm = reducedMotion();
     var chain = Promise.resolve();
+    var sender = state.sender;
     messages.forEach(function (m, i) {
       chain = chain.then(function () {
-        if (!state.sender) return null; // quick exit happened
+        if (state.sender !== sender) return null; // quick exit, or the page was left
         if (i > 0 && !calm) {
           setTyping(true);
           return wait(Math.min(400 + (m.text || "").length * 6, 1500)).then(function () {
@@ -887,7 +927,7 @@
     });
 
     function show(m) {
-      if (!state.sender) return;
+      if (state.sender !== sender) return;
       setTyping(false);
       var buttons = (Array.isArray(m.buttons) ? m.buttons : [])
         .filter(function (b) {
@@ -898,7 +938,7 @@
         });
       var message = { from: "bot", text: typeof m.text === "string" ? m.text : "" };
       if (buttons.length) message.buttons = buttons;
-      appendMessage(message, true);
+      appendMessage(message);
     }
   }
 
@@ -907,11 +947,11 @@
   function init() {
     build();
     var ready = Promise.all([loadStylesheet(), librariesReady(), loadHelp()]);
+    window.addEventListener("pagehide", onPageHide);
+    window.addEventListener("pageshow", onPageShow);
     ready.then(function () {
       renderHelp();
-      state.messages.forEach(function (m) {
-        appendMessage(m, false);
-      });
+      if (state.reloaded) ui.log.appendChild(reloadNote());
       ui.root.hidden = false;
       if (state.open) openPanel({ restore: true });
     });
