@@ -23,19 +23,31 @@ export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help install system spacy minilm responses validate train run test admin worker bench scaleout latency measure-retrieval measure-vectors clean
+.PHONY: help install audit system spacy minilm responses validate train run test admin worker bench scaleout latency measure-retrieval measure-vectors clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements/base.txt requirements/constraints.txt
+# Runtime (requirements/base.txt, what the image installs) plus the test tools (requirements/dev.txt).
+$(VENV)/.installed: requirements/base.txt requirements/dev.txt requirements/constraints.txt
 	@test -n "$(BASE_PYTHON)" || { echo "Python $(PYTHON_VERSION) not found (pyenv install $(PYTHON_VERSION))"; exit 1; }
 	@test -x $(PY) || $(BASE_PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.0"
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/base.txt -c requirements/constraints.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt -c requirements/constraints.txt
 	@touch $@
 
-install: $(VENV)/.installed ## Create the venv and install the pinned dependencies
+install: $(VENV)/.installed ## Create the venv and install the pinned runtime and test dependencies
+
+# pip-audit in a venv of its own (it needs packaging>=23; Rasa 3.6 pins packaging<21).
+AUDIT_VENV := var/audit-venv
+$(AUDIT_VENV)/.installed: requirements/audit.txt | $(VENV)/.installed
+	@test -x $(AUDIT_VENV)/bin/python || $(PY) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.0"
+	$(AUDIT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/audit.txt
+	@touch $@
+
+audit: $(AUDIT_VENV)/.installed ## pip-audit the installed runtime dependencies against PyPI's advisories (requirements/audit-ignore.txt)
+	@$(PY) requirements/audit.py --pip-audit $(AUDIT_VENV)/bin/pip-audit
 
 system: ## Debian packages for the tests (chromium, PostgreSQL, Redis, nginx), only what is missing
 	@scripts/system_deps.sh

@@ -20,26 +20,44 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.mid_form import answer_question, latest_intent, minor_disclosed
+from actions.mid_form import answer_question, latest_intent
 from assistant.enquiries import validation as checks
 from assistant.enquiries.config import get_config
 from assistant.enquiries.consent import consent_statement
 from assistant.enquiries.errors import EnquiryError, InvalidEnquiry
 from assistant.enquiries.records import EnquiryData
-from assistant.enquiries.store import create_async, new_idempotency_key
-from assistant.private_slots import ENQUIRY_FIELDS
+from assistant.enquiries.store import TooManyEnquiries, create_async, new_idempotency_key
+from assistant.private_slots import (
+    ENQUIRY_FIELDS,
+    ENQUIRY_FORM,
+    ENQUIRY_KEY_SLOT,
+    ENQUIRY_PROMPT_SLOT,
+    ENQUIRY_REFERENCE_SLOT,
+    ENQUIRY_SLOT_ORDER,
+    ENQUIRY_SLOTS,  # noqa: F401 - re-exported for the tests; declared there only
+)
+from assistant.safety.minor import minor_disclosed
 from assistant.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-FORM = "enquiry_form"
+FORM = ENQUIRY_FORM
 FIELDS = ENQUIRY_FIELDS
-KEY = "enquiry_key"
-PROMPT = "enquiry_prompt"  # what the confirmation step shows next: summary, which, retry
-REFERENCE = "enquiry_reference"
-ENQUIRY_SLOTS = (*FIELDS, KEY, PROMPT, REFERENCE)
+KEY = ENQUIRY_KEY_SLOT
+PROMPT = ENQUIRY_PROMPT_SLOT  # what the confirmation step shows next: summary, which, retry
+REFERENCE = ENQUIRY_REFERENCE_SLOT
 SKIPPED = "skipped"
 SENT = "sent"
+LIMITED = "limited"  # not saved: the address already sent ENQUIRY_MAX_PER_ADDRESS_PER_DAY today
+# Said when an email address or phone number has had its day's enquiries. Plain text from
+# here, with the same placeholders as the domain's responses; nothing of the visitor's in it.
+LIMIT_REACHED = (
+    "Several enquiries have already been sent today with this email address or phone number, "
+    "so I haven't sent another one, and nothing new has been stored. {therapist} will see the "
+    "ones already sent and usually replies {reply_time}. If something has changed or it can't "
+    "wait, you can reach him directly through {contact_link}."
+)
+TOPICS_BUTTON = {"title": "Show me the topics", "payload": "Show me the topics"}
 
 WHO_FOR_LABELS = {
     "me": "just me",
@@ -130,6 +148,11 @@ def enquiry_data(tracker: Tracker) -> EnquiryData:
     )
 
 
+def limit_reached_text() -> str:
+    """What the visitor is told when their address has had its day's enquiries, with the contact route."""
+    return LIMIT_REACHED.format(**get_settings().template_vars())
+
+
 def phone_region() -> str:
     """The default region for phone numbers without a country code."""
     return get_config().phone_region
@@ -137,7 +160,7 @@ def phone_region() -> str:
 
 def cleared() -> List[EventType]:
     """Events that empty every enquiry slot."""
-    return [SlotSet(slot, None) for slot in ENQUIRY_SLOTS]
+    return [SlotSet(slot, None) for slot in ENQUIRY_SLOT_ORDER]
 
 
 class ValidateEnquiryForm(FormValidationAction):
@@ -295,6 +318,10 @@ class ValidateEnquiryForm(FormValidationAction):
             logger.info("enquiry refused by the store: field=%s", error.field)
             dispatcher.utter_message(response=INVALID_RESPONSES.get(slot, "utter_enquiry_invalid_confirm"))
             return {slot: None, "enquiry_confirm": None, KEY: key, PROMPT: "summary"}
+        except TooManyEnquiries:
+            # The form ends here; the submit action says why and clears everything.
+            logger.info("enquiry not saved: its address has had today's enquiries")
+            return {"enquiry_confirm": LIMITED, KEY: key}
         except EnquiryError as error:
             logger.warning("enquiry not saved: %s", type(error).__name__)
             dispatcher.utter_message(response="utter_enquiry_store_down")
@@ -335,7 +362,7 @@ class ActionAskEnquiryConfirm(Action):
 
 
 class ActionSubmitEnquiry(Action):
-    """Tell the visitor the outcome (received with a reference, no consent, or blocked) and clear."""
+    """Tell the visitor the outcome (sent, no consent, over the daily limit, blocked) and clear."""
 
     def name(self) -> str:
         return "action_submit_enquiry"
@@ -348,6 +375,8 @@ class ActionSubmitEnquiry(Action):
             dispatcher.utter_message(response="utter_enquiry_blocked_minor")
         elif tracker.get_slot("enquiry_consent") != "yes":
             dispatcher.utter_message(response="utter_enquiry_no_consent")
+        elif tracker.get_slot("enquiry_confirm") == LIMITED:
+            dispatcher.utter_message(text=limit_reached_text(), buttons=[dict(TOPICS_BUTTON)])
         elif tracker.get_slot("enquiry_confirm") == SENT and tracker.get_slot(REFERENCE):
             dispatcher.utter_message(response="utter_enquiry_sent", reference=tracker.get_slot(REFERENCE))
         else:

@@ -53,23 +53,3 @@ def answer_question(text: str, intent: str, tracker: Tracker) -> str | None:
         match = best_section(text)
         return f"utter_faq/{match[0]}" if match else None
     return None
-
-
-def minor_disclosed(tracker: Tracker) -> bool:
-    """The visitor said they are under 18 in this session, even inside a more urgent message.
-
-    The ``is_minor`` slot is set by the under-18 route; when a crisis answered the turn
-    instead ("I'm 16 and I want to die"), the safety gate still records an ``under_18``
-    flag on the message, kept by the tracker store's redaction.
-    """
-    if tracker.get_slot("is_minor"):
-        return True
-    minor = False
-    for event in tracker.events or []:
-        if event.get("event") == "session_started":
-            minor = False
-        elif event.get("event") == "user":
-            flags = (event.get("parse_data") or {}).get("safety_flags") or []
-            minor = minor or "under_18" in flags
-    flags = (tracker.latest_message or {}).get("safety_flags") or []
-    return minor or "under_18" in flags

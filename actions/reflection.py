@@ -17,16 +17,22 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.mid_form import answer_question, latest_intent, looks_like_question, minor_disclosed  # noqa: F401
+from actions.mid_form import answer_question, latest_intent, looks_like_question  # noqa: F401
 from actions.reflection_themes import find_themes, focus_areas, theme_labels
-from assistant.private_slots import REFLECTION_PROMPTS
+from assistant.private_slots import (
+    REFLECTION_FORM,
+    REFLECTION_PROMPTS,
+    REFLECTION_SLOT_ORDER,
+    REFLECTION_SLOTS,  # noqa: F401 - re-exported for the tests; declared there only
+    REFLECTION_THEMES_SLOT,
+)
+from assistant.safety.minor import minor_disclosed
 
 logger = logging.getLogger(__name__)
 
-FORM = "reflection_form"
+FORM = REFLECTION_FORM
 PROMPTS = REFLECTION_PROMPTS
-THEMES_SLOT = "reflection_themes"
-REFLECTION_SLOTS = (*PROMPTS, THEMES_SLOT)
+THEMES_SLOT = REFLECTION_THEMES_SLOT
 ANSWERED = "answered"
 SKIPPED = "skipped"
 
@@ -62,7 +68,7 @@ def join_labels(labels: Sequence[str]) -> str:
 
 def cleared() -> List[EventType]:
     """Events that empty every reflection slot."""
-    return [SlotSet(slot, None) for slot in REFLECTION_SLOTS]
+    return [SlotSet(slot, None) for slot in REFLECTION_SLOT_ORDER]
 
 
 class ValidateReflectionForm(FormValidationAction):

@@ -30,6 +30,7 @@ from rasa.shared.core.events import BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from assistant.safety.minor import minor_disclosed
 from assistant.safety.routes import SAFETY_INTENTS
 from assistant.settings import get_settings
 
@@ -46,21 +47,6 @@ _EMPTY_LINK = "]()"
 def without_empty_links(text: str) -> str:
     """Drop every line that holds a link with no address (an option that is not configured)."""
     return "\n".join(line for line in text.split("\n") if _EMPTY_LINK not in line)
-
-
-def minor_disclosed(tracker: DialogueStateTracker) -> bool:
-    """The visitor said they are under 18 in this session, even if a more urgent route answered."""
-    if tracker.get_slot("is_minor"):
-        return True
-    minor = False
-    for event in tracker.events:
-        if isinstance(event, SessionStarted):
-            minor = False
-        elif isinstance(event, UserUttered) and "under_18" in (
-            (event.parse_data or {}).get("safety_flags") or []
-        ):
-            minor = True
-    return minor
 
 
 def session_intents(tracker: DialogueStateTracker) -> List[str]:

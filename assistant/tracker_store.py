@@ -31,7 +31,6 @@ neutralised by the channel) deletes every stored event of the conversation.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, Dict, FrozenSet, Iterator, List, Set
 
@@ -47,6 +46,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from assistant.conversation_store import delete_conversations, empty_slot_values
 from assistant.log_guard import refuse_debug_logs
 from assistant.private_slots import (
     ENQUIRY_FORM,
@@ -240,23 +240,14 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     def erase_slot_values(self, sender_id: str, slots: Set[str]) -> int:
         """Set every stored value of ``slots`` in this conversation to empty; return rows changed."""
-        changed = 0
         with self.session_scope() as session:
-            rows = session.query(self.SQLEvent).filter(
-                self.SQLEvent.sender_id == sender_id, self.SQLEvent.type_name == SlotSet.type_name
-            )
-            for row in rows:
-                data = json.loads(row.data)
-                if data.get("name") in slots and data.get("value") is not None:
-                    data["value"] = None
-                    row.data = json.dumps(data)
-                    changed += 1
+            changed = empty_slot_values(session.connection(), [sender_id], slots)
             session.commit()
         return changed
 
     def delete_conversation(self, sender_id: str) -> int:
         """Delete every stored event of this conversation (all sessions); return rows deleted."""
         with self.session_scope() as session:
-            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
+            deleted = delete_conversations(session.connection(), [sender_id])
             session.commit()
-        return int(deleted or 0)
+        return deleted

@@ -18,6 +18,7 @@ step "lint: ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 
+
 step "unit tests: actions, knowledge, settings, channel, NLU components (no network)"
 "${PYTEST[@]}" tests/unit -q
 

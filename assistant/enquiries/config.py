@@ -22,6 +22,8 @@ DEFAULT_MAIL_DIR = VAR_DIR / "mail"
 # With the default backoff (30 s doubling to an hour) twelve attempts span about five hours:
 # long enough to ride out a mail server's outage. Permanent errors fail at the first attempt.
 DEFAULT_MAX_ATTEMPTS = 12
+# Enquiries with one email address or phone number in 24 hours; 0 turns the limit off.
+DEFAULT_MAX_PER_ADDRESS_PER_DAY = 5
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class EnquiryConfig:
     retry_base_seconds: float = 30.0
     retry_max_seconds: float = 3600.0
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    max_per_address_per_day: int = DEFAULT_MAX_PER_ADDRESS_PER_DAY
 
     def __repr__(self) -> str:  # never print the SMTP password
         return f"EnquiryConfig(database={safe_url(self.database_url)}, smtp_host={self.smtp_host!r})"
@@ -103,6 +106,19 @@ def _number(env: Mapping[str, str], key: str, default: float, minimum: float = 0
     return value
 
 
+def _count(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = (env.get(key) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{key} must be a whole number, got {raw!r}") from None
+    if value < 0:
+        raise SettingsError(f"{key} must be 0 (no limit) or more")
+    return value
+
+
 def _flag(env: Mapping[str, str], key: str, default: bool) -> bool:
     raw = (env.get(key) or "").strip().lower()
     if not raw:
@@ -151,6 +167,9 @@ def load_config(env: Mapping[str, str] | None = None) -> EnquiryConfig:
         retry_base_seconds=_number(env, "ENQUIRY_RETRY_BASE_SECONDS", 30.0, minimum=1.0),
         retry_max_seconds=_number(env, "ENQUIRY_RETRY_MAX_SECONDS", 3600.0, minimum=1.0),
         max_attempts=int(_number(env, "ENQUIRY_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS, minimum=1)),
+        max_per_address_per_day=_count(
+            env, "ENQUIRY_MAX_PER_ADDRESS_PER_DAY", DEFAULT_MAX_PER_ADDRESS_PER_DAY
+        ),
     )
 
 

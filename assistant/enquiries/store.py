@@ -15,19 +15,19 @@ import os
 import secrets
 import threading
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Callable, Iterator, List, Sequence, TypeVar, Union
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.enquiries.config import EnquiryConfig, get_config
 from assistant.enquiries.db import make_engine
-from assistant.enquiries.errors import StoreUnavailable
+from assistant.enquiries.errors import EnquiryError, StoreUnavailable
 from assistant.enquiries.mail import message_id_for, remove_eml
 from assistant.enquiries.migrate import migrate
 from assistant.enquiries.models import (
@@ -46,6 +46,8 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 IDEMPOTENCY_KEY_MAX = 128
+# ENQUIRY_MAX_PER_ADDRESS_PER_DAY counts the enquiries of this last stretch of time.
+ADDRESS_LIMIT_WINDOW = timedelta(hours=24)
 CSV_COLUMNS = (
     "reference",
     "created_at",
@@ -63,6 +65,17 @@ CSV_COLUMNS = (
     "notification",
     "notified_at",
 )
+
+
+class TooManyEnquiries(EnquiryError):
+    """Already ``limit`` enquiries with this email address or phone number in the last 24 hours.
+
+    Nothing was written. The message holds the limit only, never the address.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"enquiry refused: {limit} already saved for this address in 24 hours")
+        self.limit = limit
 
 
 def new_idempotency_key() -> str:
@@ -155,8 +168,9 @@ class EnquiryStore:
         """Save an enquiry and its outbox row in one transaction.
 
         The same ``idempotency_key`` again returns the first reference with ``created=False``
-        and writes nothing. Raises :class:`InvalidEnquiry` (names the field) or
-        :class:`StoreUnavailable`.
+        and writes nothing. Raises :class:`InvalidEnquiry` (names the field),
+        :class:`TooManyEnquiries` (``ENQUIRY_MAX_PER_ADDRESS_PER_DAY`` enquiries with the same
+        email or phone in the last 24 hours) or :class:`StoreUnavailable`.
         """
         if not idempotency_key or len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
             raise ValueError("idempotency_key must be 1-128 characters")
@@ -179,6 +193,7 @@ class EnquiryStore:
             reference = new_reference()
             try:
                 with self.session() as session:
+                    self._check_address_limit(session, data, now)
                     enquiry = Enquiry(
                         reference=reference,
                         idempotency_key=key,
@@ -211,6 +226,29 @@ class EnquiryStore:
                 # The same key saved concurrently, or a reference collision: look again.
                 logger.debug("enquiry insert conflicted; retrying")
         return None
+
+    def _check_address_limit(self, session: Session, data: EnquiryData, now: datetime) -> None:
+        """Raise :class:`TooManyEnquiries` if this email or phone already has its day's enquiries.
+
+        Counted in the transaction that inserts. Sends racing each other on PostgreSQL can each
+        pass the count (one more per concurrent send), which is acceptable for this limit.
+        """
+        limit = self.config.max_per_address_per_day
+        same_address = []
+        if data.email:
+            same_address.append(func.lower(Enquiry.email) == data.email.lower())
+        if data.phone:
+            same_address.append(Enquiry.phone == data.phone)
+        if limit <= 0 or not same_address:
+            return
+        recent = session.execute(
+            select(func.count())
+            .select_from(Enquiry)
+            .where(Enquiry.created_at > now - ADDRESS_LIMIT_WINDOW, or_(*same_address))
+        ).scalar_one()
+        if recent >= limit:
+            logger.info("enquiry refused: %d already saved for its address in 24 hours", recent)
+            raise TooManyEnquiries(limit)
 
     def _reference_for_key(self, key: str) -> str | None:
         with self.session() as session:

@@ -1,5 +1,8 @@
 """Erasing visitors' conversations from Rasa's SQL tracker store (table ``events``).
 
+The changes themselves are assistant/conversation_store.py's, shared with the tracker store;
+this module opens the database for the admin tool and the worker and reports failures.
+
 Erasing, counting and finding old conversations need the store: if it cannot be opened or has
 no ``events`` table they raise :class:`TrackerStoreUnavailable` (a wrong ``TRACKER_DB_URL``
 must not look like "nothing to erase"). Only the abandoned-form sweep, which the worker runs
@@ -8,23 +11,28 @@ every few minutes from the start, treats a store that does not exist yet as empt
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from datetime import datetime
 from typing import Callable, Iterable, List, TypeVar
 
-from sqlalchemy import bindparam, inspect, text
+from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from assistant.conversation_store import (
+    EVENTS_TABLE,
+    count_events,
+    delete_conversations,
+    empty_slot_values,
+    senders_idle_since,
+)
 from assistant.enquiries.db import is_sqlite, make_engine, sqlite_path
 from assistant.enquiries.errors import TrackerStoreUnavailable
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-EVENTS_TABLE = "events"
 
 
 class ConversationStore:
@@ -77,11 +85,8 @@ class ConversationStore:
         def run(engine: Engine | None) -> int:
             if engine is None or not ids:
                 return 0
-            query = text(f"SELECT COUNT(*) FROM {EVENTS_TABLE} WHERE sender_id IN :ids").bindparams(
-                bindparam("ids", expanding=True)
-            )
             with engine.connect() as connection:
-                return int(connection.execute(query, {"ids": ids}).scalar_one())
+                return count_events(connection, ids)
 
         return self._guard("count conversations", run)
 
@@ -92,11 +97,8 @@ class ConversationStore:
         def run(engine: Engine | None) -> int:
             if engine is None or not ids:
                 return 0
-            query = text(f"DELETE FROM {EVENTS_TABLE} WHERE sender_id IN :ids").bindparams(
-                bindparam("ids", expanding=True)
-            )
             with engine.begin() as connection:
-                return int(connection.execute(query, {"ids": ids}).rowcount or 0)
+                return delete_conversations(connection, ids)
 
         removed = self._guard("erase conversations", run)
         logger.info("erased %d tracker events from %d conversation(s)", removed, len(ids))
@@ -108,11 +110,8 @@ class ConversationStore:
         def run(engine: Engine | None) -> List[str]:
             if engine is None:
                 return []
-            query = text(
-                f"SELECT sender_id FROM {EVENTS_TABLE} GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"
-            )
             with engine.connect() as connection:
-                return [row[0] for row in connection.execute(query, {"cutoff": before.timestamp()})]
+                return senders_idle_since(connection, before)
 
         return self._guard("find old conversations", run)
 
@@ -129,25 +128,8 @@ class ConversationStore:
         def run(engine: Engine | None) -> int:
             if engine is None or not names:
                 return 0
-            idle = text(
-                f"SELECT sender_id FROM {EVENTS_TABLE} GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"
-            )
-            select = text(
-                f"SELECT id, data FROM {EVENTS_TABLE} WHERE type_name = 'slot' AND sender_id IN :ids"
-            ).bindparams(bindparam("ids", expanding=True))
-            update = text(f"UPDATE {EVENTS_TABLE} SET data = :data WHERE id = :id")
-            changed = 0
             with engine.begin() as connection:
-                senders = [row[0] for row in connection.execute(idle, {"cutoff": before.timestamp()})]
-                for start in range(0, len(senders), 500):
-                    rows = connection.execute(select, {"ids": senders[start : start + 500]}).fetchall()
-                    for row_id, data in rows:
-                        event = json.loads(data)
-                        if event.get("name") in names and event.get("value") is not None:
-                            event["value"] = None
-                            connection.execute(update, {"data": json.dumps(event), "id": row_id})
-                            changed += 1
-            return changed
+                return empty_slot_values(connection, senders_idle_since(connection, before), names)
 
         changed = self._guard("clear abandoned form data", run, required=False)
         if changed:

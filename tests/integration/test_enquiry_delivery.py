@@ -89,7 +89,7 @@ def test_duplicate_send_makes_one_enquiry_and_one_email(make_store, database_url
 
 def test_two_workers_never_send_the_same_row(make_store, database_url: str, smtp_server) -> None:
     store = make_store(database_url, **smtp_env(smtp_server))
-    references = {store.create(enquiry(), f"k{i}").reference for i in range(6)}
+    references = {store.create(enquiry(email=f"sam{i}@example.com"), f"k{i}").reference for i in range(6)}
     workers = [make_store(database_url, **smtp_env(smtp_server)) for _ in range(2)]
     for worker in workers:
         worker.engine  # noqa: B018 - connect before the race
