@@ -50,7 +50,9 @@ def read_safetensors(path: Path) -> Dict[str, np.ndarray]:
         array = np.frombuffer(
             raw, dtype=dtype, count=(end - start) // np.dtype(dtype).itemsize, offset=base + start
         )
-        arrays[name] = array.reshape(spec["shape"]).astype(np.float32 if dtype != np.int64 else np.int64)
+        arrays[name] = array.reshape(spec["shape"]).astype(
+            np.float32 if dtype != np.int64 else np.int64, copy=False
+        )
     return arrays
 
 
@@ -134,10 +136,16 @@ class WordPiece:
         return out
 
     def encode(self, text: str, max_tokens: int = MAX_TOKENS) -> List[int]:
+        """Token ids with [CLS] and [SEP]. A message longer than the model's window keeps its
+        beginning and, mostly, its end: disclosures are often buried after an ordinary question."""
         ids: List[int] = []
         for word in self._basic(text):
             ids.extend(self._pieces(word))
-        return [self.cls] + ids[: max_tokens - 2] + [self.sep]
+        room = max_tokens - 2
+        if len(ids) > room:
+            head = room // 4
+            ids = ids[:head] + ids[len(ids) - (room - head) :]
+        return [self.cls] + ids + [self.sep]
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float = 1e-12) -> np.ndarray:
@@ -215,7 +223,8 @@ class SentenceEncoder:
         return self._forward(self.tokenizer.encode(text))
 
     def encode_many(self, texts: Iterable[str]) -> np.ndarray:
-        return np.stack([self.encode(t) for t in texts]) if texts else np.zeros((0, DIMENSION), np.float32)
+        vectors = [self.encode(t) for t in texts]
+        return np.stack(vectors) if vectors else np.zeros((0, DIMENSION), np.float32)
 
 
 @lru_cache(maxsize=2)

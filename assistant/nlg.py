@@ -30,6 +30,7 @@ from rasa.shared.core.events import BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from assistant.safety.context import in_context, turns_from_events
 from assistant.safety.minor import minor_disclosed
 from assistant.safety.routes import SAFETY_INTENTS
 from assistant.settings import get_settings
@@ -77,11 +78,12 @@ def apply_safety_rules(
     intents: List[str],
     is_minor: bool = False,
     contact_phrase: str | None = None,
+    in_safety_context: bool = False,
 ) -> Dict[str, Any]:
     """Strip contact suggestions during the safety cool-down and for minors; keep "Get help now" after a crisis."""
     recent = intents[-COOLDOWN_TURNS:]
     asked_for_contact = bool(intents) and intents[-1] in CONTACT_INTENTS
-    cooling_down = any(i in SAFETY_INTENTS for i in recent) and not asked_for_contact
+    cooling_down = (any(i in SAFETY_INTENTS for i in recent) or in_safety_context) and not asked_for_contact
     no_contact = cooling_down or is_minor
     crisis_seen = "safety_crisis" in intents
     if not (no_contact or crisis_seen):
@@ -101,7 +103,16 @@ def apply_safety_rules(
 
 
 CHECK_IN_RESPONSE = "utter_check_in"
-SAFETY_RESPONSE_PREFIXES = ("utter_safety_", "utter_help_now", "utter_after_", CHECK_IN_RESPONSE)
+# Replies that never get the check-in: safety replies already carry help, and the page
+# search's short lead-in is followed by the answer that gets it (one line per turn).
+SAFETY_RESPONSE_PREFIXES = (
+    "utter_safety_",
+    "utter_help_now",
+    "utter_after_",
+    CHECK_IN_RESPONSE,
+    "utter_feeling_low",
+    "utter_retrieval_intro",
+)
 
 
 def concern_to_check_in(tracker: DialogueStateTracker, utter_action: str) -> str | None:
@@ -130,6 +141,16 @@ def with_check_in(response: Dict[str, Any], check_in: Dict[str, Any]) -> Dict[st
     return response
 
 
+def _with_slot(tracker: DialogueStateTracker, name: str, value: Any) -> DialogueStateTracker:
+    """A shallow copy of ``tracker`` whose slot ``name`` holds ``value`` (the original is untouched)."""
+    if name not in tracker.slots:
+        return tracker
+    changed = copy.copy(tracker)
+    changed.slots = {key: copy.copy(slot) for key, slot in tracker.slots.items()}
+    changed.slots[name].value = value
+    return changed
+
+
 class SettingsResponseNLG(TemplatedNaturalLanguageGenerator):
     """The domain's responses, with ``{placeholders}`` from ``settings/resources.yml``."""
 
@@ -151,6 +172,11 @@ class SettingsResponseNLG(TemplatedNaturalLanguageGenerator):
     ) -> Dict[str, Any] | None:
         """Render ``utter_action``; settings win over slots, explicit kwargs win over both."""
         values = {**self._values, **kwargs}
+        minor = minor_disclosed(tracker)
+        if minor and not tracker.get_slot("is_minor"):
+            # Under 18 flagged on a more urgent turn ("I'm 16 and I want to die"): the
+            # responses' conditions on is_minor (no contact, no reflection) apply too.
+            tracker = _with_slot(tracker, "is_minor", True)
         response = await super().generate(utter_action, tracker, output_channel, **values)
         if response is None:
             return None
@@ -166,6 +192,7 @@ class SettingsResponseNLG(TemplatedNaturalLanguageGenerator):
         return apply_safety_rules(
             response,
             session_intents(tracker),
-            is_minor=minor_disclosed(tracker),
+            is_minor=minor,
+            in_safety_context=in_context(turns_from_events(tracker.events)) is not None,
             contact_phrase=self._values.get("contact_link"),
         )

@@ -25,6 +25,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.safety.context import FOLLOW_UP_INTENTS, in_context, turns_from_events
+from assistant.safety.minor import minor_disclosed
 from assistant.safety.routes import ROUTES, SAFETY_INTENTS
 
 # The response for each intent that must be answered whatever else is going on.
@@ -34,11 +35,28 @@ FIRST_RESPONSES["get_help_now"] = "utter_help_now"
 # Inside a safety context, messages that would otherwise get the page fallback or a
 # generic reply get a kind one that keeps the route's help in reach.
 UNCLEAR_IN_CONTEXT = frozenset(
-    {"nlu_fallback", "share_context", "out_of_scope", "affirm", "deny", "feeling_low", "partner_concern"}
+    {
+        "nlu_fallback",
+        "share_context",
+        "out_of_scope",
+        "affirm",
+        "deny",
+        "feeling_low",
+        "partner_concern",
+        "greet",
+    }
+)
+# Messages with an everyday answer that, in the safety context, get one that keeps help in reach.
+IN_CONTEXT_KINDS = {"thanks": "thanks", "goodbye": "goodbye"}
+# After a crisis these are answered with the crisis reply even for a minor; the rest
+# (paying, deadlines, the police, whether Tim can help) with the under-18 one.
+CRISIS_FIRST_KINDS = frozenset(
+    {"reluctant_to_call", "not_acting", "unclear", "goodbye", "im_ok_now", "thanks"}
 )
 # The generic reply of each follow-up kind, when the route has no reply of its own.
 GENERIC_FOLLOW_UP = {kind: f"utter_after_{kind}" for kind in FOLLOW_UP_INTENTS.values()}
 GENERIC_FOLLOW_UP["im_ok_now"] = "utter_safety_retract"
+GENERIC_FOLLOW_UP.update({kind: f"utter_after_{kind}" for kind in IN_CONTEXT_KINDS.values()})
 
 
 def _latest_user(tracker: DialogueStateTracker) -> Tuple[UserUttered | None, List[str]]:
@@ -74,29 +92,42 @@ def safety_responses(tracker: DialogueStateTracker, known: Collection[str]) -> L
     intent = event.intent_name or ""
     flags = [str(f) for f in (event.parse_data or {}).get("safety_flags") or []]
     route = SAFETY_INTENTS.get(intent)
+    minor = minor_disclosed(tracker)
     if route is not None:
         first = f"utter_safety_{route}"
         if route == "under_18" and "sextortion" in flags and "utter_safety_under_18_images" in known:
             first = "utter_safety_under_18_images"
-        also = [
-            f"utter_safety_also_{other}"
-            for other in ROUTES
-            if other != route and other in flags and not (route == "under_18" and other == "sextortion")
-        ]
+        also = []
+        for other in ROUTES:
+            if other == route or other not in flags:
+                continue
+            if other == "child_content" and "under_18" in flags:
+                continue  # the visitor is the young person: their own images are not "child content" help
+            if other == "sextortion" and (route == "under_18" or minor):
+                name = "utter_safety_also_sextortion_minor" if route != "under_18" else ""
+            else:
+                name = f"utter_safety_also_{other}"
+            if name:
+                also.append(name)
         return [first] + [name for name in also if name in known]
-    if intent == "get_help_now":
-        return ["utter_help_now"]
     context = in_context(turns_from_events(tracker.events))
+    if intent == "get_help_now":
+        # The help list, and the help of the route the visitor disclosed, if it isn't a crisis.
+        extra = f"utter_safety_also_{'under_18' if minor else context}" if (minor or context) else ""
+        return ["utter_help_now"] + ([extra] if extra and extra in known and context != "crisis" else [])
     if context is None:
         return []
-    kind = FOLLOW_UP_INTENTS.get(intent)
-    if kind is not None:
-        name = _first_known([f"utter_after_{context}_{kind}", GENERIC_FOLLOW_UP[kind]], known)
-        return [name] if name else []
+    kind = FOLLOW_UP_INTENTS.get(intent) or IN_CONTEXT_KINDS.get(intent)
     if intent in UNCLEAR_IN_CONTEXT:
-        name = _first_known([f"utter_after_{context}_unclear", "utter_after_unclear"], known)
-        return [name] if name else []
-    return []
+        kind = "unclear"
+    if kind is None:
+        return []
+    candidates = [f"utter_after_{context}_{kind}"]
+    if minor and not (context == "crisis" and kind in CRISIS_FIRST_KINDS):
+        candidates.insert(0, f"utter_after_under_18_{kind}")  # never adult services or Tim for a minor
+    candidates.append(GENERIC_FOLLOW_UP.get(kind, f"utter_after_{kind}"))
+    name = _first_known(candidates, known)
+    return [name] if name else []
 
 
 def next_safety_action(tracker: DialogueStateTracker, known: Collection[str] | None = None) -> str | None:

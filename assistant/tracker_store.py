@@ -56,11 +56,12 @@ from assistant.private_slots import (
     REFLECTION_FORM,
     REFLECTION_SLOTS,
 )
-from assistant.safety.context import Turn, in_context, turns_from_events
+from assistant.safety.context import FOLLOW_UP_INTENTS, Turn, in_context, turns_from_events
 from assistant.safety.routes import SAFETY_INTENTS
 
-# The safety routes, and "I'm fine / you misunderstood", which often repeats the disclosure.
-REDACTED_INTENTS = frozenset(SAFETY_INTENTS) | {"safety_retract"}
+# The safety routes and every follow-up to a disclosure ("I'm fine", "they gave me until
+# tonight"), which often repeat it, wherever they are typed.
+REDACTED_INTENTS = frozenset(SAFETY_INTENTS) | frozenset(FOLLOW_UP_INTENTS)
 # Bot messages built from what the visitor typed (the enquiry summary with their details,
 # acknowledgements and summaries naming the themes of their reflection answers).
 PRIVATE_RESPONSE_PREFIXES = (

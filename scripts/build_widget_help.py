@@ -74,8 +74,9 @@ SECTIONS: List[Dict[str, Any]] = [
     },
     {
         "heading": "Worried about sexual thoughts involving children",
-        "text": "{csa_prevention_sentence}. To report sexual images of a child: {csa_report}.",
-        "call": ["csa_prevention"],
+        "text": "{csa_prevention_sentence}. To report sexual images of a child: {csa_report}. "
+        "Worried about a child: {child_worry_line}.",
+        "call": ["csa_prevention", "child_worry_line"],
     },
     {
         "heading": "If you'd rather not phone",

@@ -21,6 +21,8 @@ mkdir -p "$LOG_DIR" var
 
 export PYTHONPATH=${PYTHONPATH:-$PWD}
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-3}
+# The sentence encoder's small matrix products are fastest on one BLAS thread per process.
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 export RASA_TELEMETRY_ENABLED=false
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export ACTION_ENDPOINT_URL="http://${ACTIONS_HOST}:${ACTIONS_PORT}/webhook"

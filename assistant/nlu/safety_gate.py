@@ -114,19 +114,21 @@ class SafetyOverride(GraphComponent):
         text = message.get(TEXT) or ""
         detection = self.detector.detect(text) if text.strip() else None
         secondary = self._secondary_routes(message)
-        if detection is not None:
-            self._set(message, {INTENT_NAME_KEY: f"safety_{detection.route}", PREDICTED_CONFIDENCE_KEY: 1.0})
+        classifier = self._classifier_route(message)
+        explained_away = classifier is not None and self._explained_away(text, classifier)
+        confident = classifier if classifier is not None and not explained_away else None
+        found = set(detection.routes if detection is not None else ())
+        if confident is not None and (not found or confident == "crisis"):
+            found.add(confident)  # beside the patterns, the classifier adds only a crisis
+        if found:
+            # The most urgent of what the patterns found and what the classifier is sure of:
+            # "they'll post my nudes and I won't be around to see it" is a crisis first.
+            route = min(found, key=ROUTES.index)
+            self._set(message, {INTENT_NAME_KEY: f"safety_{route}", PREDICTED_CONFIDENCE_KEY: 1.0})
             # Every route found, so that "I'm 16 and I want to die" (answered as crisis)
             # still marks the visitor as under 18 for the rest of the conversation.
-            flags = [r for r in ROUTES if r in detection.routes or r in secondary]
-            message.set(SAFETY_FLAGS, flags, add_to_output=True)
-            return
-        classifier = self._classifier_route(message)
-        explained_away = classifier is not None and self.detector.explains_away(text, classifier)
-        if classifier is not None and not explained_away:
-            self._set(message, {INTENT_NAME_KEY: f"safety_{classifier}", PREDICTED_CONFIDENCE_KEY: 1.0})
-            flags = [r for r in ROUTES if r == classifier or r in secondary]
-            if len(flags) > 1:
+            flags = [r for r in ROUTES if r in found or r in secondary]
+            if len(flags) > 1 or detection is not None:
                 message.set(SAFETY_FLAGS, flags, add_to_output=True)
             return
         concern = classifier if explained_away else self._concern(message)
@@ -136,6 +138,14 @@ class SafetyOverride(GraphComponent):
             concern = "crisis"
         if concern is not None:
             message.set(SAFETY_CONCERN, concern, add_to_output=True)
+
+    def _explained_away(self, text: str, route: str) -> bool:
+        """The words don't bear out a classifier-only route. A crisis is explained away only by an
+        everyday idiom ("I'm dying to know"), never by the form of a question ("what is the most
+        painless way..."); what is explained away is still a possible concern (a check-in)."""
+        if route == "crisis":
+            return self.detector.is_idiom(text, route)
+        return self.detector.explains_away(text, route)
 
     def _secondary_routes(self, message: Message) -> List[str]:
         """Safety routes the classifier gives some weight to (never under 18: that needs the patterns)."""

@@ -13,6 +13,7 @@ classifiers here use the message as a whole and no entities are extracted.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, List
 
 import numpy as np
@@ -26,7 +27,9 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant.embeddings import DEFAULT_PATH, SentenceEncoder, get_encoder
+from assistant.embeddings import DEFAULT_PATH, DIMENSION, SentenceEncoder, get_encoder
+
+logger = logging.getLogger(__name__)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -50,7 +53,9 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> SentenceEmbeddingFeaturizer:
-        return cls(config, execution_context.node_name)
+        featurizer = cls(config, execution_context.node_name)
+        featurizer.encoder  # load at start-up, not on a visitor's first message  # noqa: B018
+        return featurizer
 
     @classmethod
     def validate_config(cls, config: Dict[str, Any]) -> None:
@@ -68,7 +73,13 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         text = message.get(TEXT)
         if not text:
             return
-        vector = self.encoder.encode(str(text))
+        try:
+            vector = self.encoder.encode(str(text))
+        except Exception as error:  # noqa: BLE001 - the safety patterns must still run
+            # A zero vector keeps the rest of the NLU pipeline (and the safety layer) working;
+            # only the class of the error is logged, never the text.
+            logger.error("sentence embedding failed (%s); using a zero vector", type(error).__name__)
+            vector = np.zeros(DIMENSION, dtype=np.float32)
         message.add_features(
             Features(np.expand_dims(vector, 0), FEATURE_TYPE_SENTENCE, TEXT, self._identifier)
         )

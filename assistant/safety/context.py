@@ -1,12 +1,12 @@
 """The safety context: the turns after a disclosure that are read in its light (docs/safety.md).
 
-A safety route opens the context. The visitor's next ``CONTEXT_TURNS`` messages
-are read in it: a follow-up ("I don't want to ring anyone", "should I pay?",
+A safety route opens the context, and it stays open until the topic clearly
+changes (docs/safety.md, "After a disclosure"): the messages after it are read in
+it: a follow-up ("I don't want to ring anyone", "should I pay?",
 "can Tim help with this?") is answered from the route's guidance, and anything
 the assistant would otherwise answer with the page fallback gets a kind reply
-that keeps the help in reach. A follow-up keeps the context open for another
-``CONTEXT_TURNS``; a clear change of topic (a page question, the reflection,
-getting in touch, goodbye) closes it, and so does a new session.
+that keeps the help in reach. A clear change of topic (a page question, the reflection,
+getting in touch, "delete my chat") closes it, and so does a new session.
 
 One implementation, used by the dialogue policy (what to answer), the response
 generator (what to leave out) and the tracker store (what not to keep). It looks
@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Tuple
 
 from assistant.safety.routes import SAFETY_INTENTS
-
-CONTEXT_TURNS = 3
 
 # Follow-ups to a disclosure: intent -> the kind of reply (utter_after_<route>_<kind> or utter_after_<kind>).
 FOLLOW_UP_INTENTS: Dict[str, str] = {
@@ -43,9 +41,7 @@ TOPIC_CHANGES = frozenset(
         "start_reflection",
         "contact",
         "start_enquiry",
-        "goodbye",
         "delete_chat",
-        "greet",
     }
 )
 
@@ -71,26 +67,16 @@ def context_route(turns: Iterable[Turn]) -> str | None:
     that message is read in a safety context.
     """
     route: str | None = None
-    left = 0
     for turn in turns:
         if turn.session_start:
-            route, left = None, 0
+            route = None
             continue
         opened = route_of_turn(turn)
         if opened is not None:
             # A more urgent route already open stays the one the context is about.
             route = opened if route is None or _rank(opened) <= _rank(route) else route
-            left = CONTEXT_TURNS
-        elif route is None:
-            continue
         elif turn.intent in TOPIC_CHANGES:
-            route, left = None, 0
-        elif turn.intent in FOLLOW_UP_INTENTS and turn.intent != "safety_retract":
-            left = CONTEXT_TURNS
-        else:
-            left -= 1
-            if left <= 0:
-                route = None
+            route = None
     return route
 
 

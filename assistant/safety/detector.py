@@ -119,6 +119,12 @@ class SafetyDetector:
             return "content" not in present and not set(words) & MONEY
         return False
 
+    def is_idiom(self, text: str, route: str) -> bool:
+        """An everyday idiom that uses the route's words ("I'm dying to know", "my battery died")."""
+        doc = self._nlp(normalise(text))
+        idioms = {self._nlp.vocab.strings[m].split(":")[0] for m, _, _ in self._idioms(doc)}
+        return route in idioms or "any" in idioms
+
     @staticmethod
     def _could_be_minor_age(words: List[str], i: int) -> bool:
         value = _number(words[i])

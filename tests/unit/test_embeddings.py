@@ -68,3 +68,9 @@ def test_safetensors_reader(tmp_path: Path) -> None:
     path = tmp_path / "t.safetensors"
     path.write_bytes(struct.pack("<Q", len(header)) + header + data)
     assert read_safetensors(path)["w"].tolist() == [[0, 1, 2], [3, 4, 5]]
+
+
+def test_a_long_message_keeps_its_end(encoder) -> None:  # type: ignore[no-untyped-def]
+    ids = encoder.tokenizer.encode("hello " * 400 + "goodbye")
+    assert ids[-2] == encoder.tokenizer.ids["goodbye"]
+    assert ids[1] == encoder.tokenizer.ids["hello"]

@@ -116,8 +116,18 @@ def test_the_nlg_withholds_contact_exactly_when_the_rule_says() -> None:
 
     nlg = SettingsResponseNLG(domain=DOMAIN)
     for name, (events, expected) in SEQUENCES.items():
-        # "Thanks": no safety turn in the last three unless one is under test, a "Get in touch" button.
-        events = [*events, LISTEN, user("thanks"), LISTEN, user("thanks"), LISTEN, user("thanks")]
+        # A page question closes any safety context; then "thanks" offers "Get in touch" unless a minor.
+        events = [
+            *events,
+            LISTEN,
+            user("faq"),
+            LISTEN,
+            user("thanks"),
+            LISTEN,
+            user("thanks"),
+            LISTEN,
+            user("thanks"),
+        ]
         out = asyncio.run(nlg.generate("utter_thanks", rasa_tracker(events), "rest"))
         assert out is not None
         offered = "Get in touch" in {b.get("payload") for b in out.get("buttons") or []}

@@ -10,7 +10,7 @@ from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.policies import next_safety_action, safety_responses
-from assistant.safety.context import CONTEXT_TURNS, Turn, context_route, in_context, turns_from_events
+from assistant.safety.context import Turn, context_route, in_context, turns_from_events
 from tests.conftest import ROOT
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
@@ -44,17 +44,17 @@ def test_a_disclosure_opens_the_context_for_the_next_turns() -> None:
     assert in_context(turns("safety_sextortion", "share_context", "nlu_fallback")) == "sextortion"
 
 
-def test_the_context_closes_after_the_turns_or_on_a_topic_change_or_new_session() -> None:
-    quiet = ["share_context"] * CONTEXT_TURNS
-    assert context_route(turns("safety_crisis", *quiet)) is None
+def test_the_context_stays_open_until_the_topic_changes_or_a_new_session() -> None:
+    quiet = ["share_context", "nlu_fallback", "thanks", "greet", "deny"] * 2
+    assert context_route(turns("safety_crisis", *quiet)) == "crisis"
+    assert context_route(turns("safety_crisis", *quiet, "faq")) is None
     assert context_route(turns("safety_crisis", "faq")) is None
     assert in_context(turns("safety_crisis", "faq")) is None
     assert context_route([Turn("safety_abuse"), Turn("", session_start=True)]) is None
 
 
-def test_a_follow_up_keeps_the_context_open() -> None:
-    steps = ["safety_sextortion"] + ["share_context"] * (CONTEXT_TURNS - 1) + ["safety_should_pay"]
-    steps += ["share_context"] * (CONTEXT_TURNS - 1)
+def test_follow_ups_keep_the_context_open() -> None:
+    steps = ["safety_sextortion", "share_context", "safety_should_pay", "safety_deadline", "share_context"]
     assert context_route(turns(*steps)) == "sextortion"
 
 
@@ -89,6 +89,9 @@ def test_turns_read_from_stored_event_dicts() -> None:
         ("abuse", "safety_reluctant_to_call", "utter_after_abuse_reluctant_to_call"),
         ("abuse", "safety_retract", "utter_safety_retract"),
         ("abuse", "nlu_fallback", "utter_after_unclear"),
+        ("crisis", "thanks", "utter_after_thanks"),
+        ("crisis", "goodbye", "utter_after_crisis_goodbye"),
+        ("sextortion", "goodbye", "utter_after_goodbye"),
     ],
 )
 def test_follow_ups_in_the_context_get_the_routes_own_reply(
@@ -104,7 +107,7 @@ def test_follow_ups_in_the_context_get_the_routes_own_reply(
 
 def test_outside_the_context_follow_ups_are_left_to_the_rules() -> None:
     assert safety_responses(tracker("greet", "safety_should_pay"), {"utter_after_should_pay"}) == []
-    later = tracker("safety_crisis", *(["share_context"] * CONTEXT_TURNS), "nlu_fallback")
+    later = tracker("safety_crisis", "share_context", "faq", "nlu_fallback")
     assert safety_responses(later, {"utter_after_crisis_unclear"}) == []
     assert safety_responses(tracker("safety_crisis", "faq"), {"utter_after_crisis_unclear"}) == []
 
@@ -134,3 +137,49 @@ def test_a_new_session_closes_the_context() -> None:
     t.update(ActionExecuted("action_listen"))
     t.update(user("nlu_fallback"))
     assert safety_responses(t, {"utter_after_crisis_unclear", "utter_after_unclear"}) == []
+
+
+def test_a_minor_never_gets_adult_services_or_tim_after_a_disclosure() -> None:
+    known = set(DOMAIN["responses"])
+    t = DialogueStateTracker("t", [])
+    t.update(user("safety_crisis", flags=["crisis", "under_18", "sextortion"]))
+    first = safety_responses(t, known)
+    assert first[0] == "utter_safety_crisis"
+    assert "utter_safety_also_sextortion" not in first and "utter_safety_also_sextortion_minor" in first
+    assert "utter_safety_also_under_18" in first
+    t.update(ActionExecuted("utter_safety_crisis"))
+    t.update(ActionExecuted("action_listen"))
+    t.update(user("safety_can_tim_help"))
+    assert safety_responses(t, known) == ["utter_after_under_18_can_tim_help"]
+    t.update(ActionExecuted("utter_after_under_18_can_tim_help"))
+    t.update(ActionExecuted("action_listen"))
+    t.update(user("safety_should_pay"))
+    assert safety_responses(t, known) == ["utter_after_under_18_should_pay"]
+
+
+def test_a_young_persons_own_images_do_not_get_the_child_content_note() -> None:
+    t = DialogueStateTracker("t", [])
+    t.update(user("safety_under_18", flags=["under_18", "child_content"]))
+    assert safety_responses(t, set(DOMAIN["responses"])) == ["utter_safety_under_18"]
+
+
+def test_every_note_and_follow_up_the_policy_can_name_exists() -> None:
+    known = set(DOMAIN["responses"])
+    from assistant.policies import GENERIC_FOLLOW_UP
+    from assistant.safety.routes import ROUTES
+
+    for route in ROUTES:
+        assert f"utter_safety_{route}" in known and f"utter_safety_also_{route}" in known
+    assert "utter_safety_also_sextortion_minor" in known
+    assert all(name in known for name in GENERIC_FOLLOW_UP.values())
+    assert "utter_after_unclear" in known
+
+
+def test_get_help_now_after_a_disclosure_adds_that_routes_help() -> None:
+    known = set(DOMAIN["responses"])
+    assert safety_responses(tracker("safety_abuse", "get_help_now"), known) == [
+        "utter_help_now",
+        "utter_safety_also_abuse",
+    ]
+    assert safety_responses(tracker("safety_crisis", "get_help_now"), known) == ["utter_help_now"]
+    assert safety_responses(tracker("greet", "get_help_now"), known) == ["utter_help_now"]

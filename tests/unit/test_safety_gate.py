@@ -135,3 +135,16 @@ def test_under_18_is_never_flagged_by_the_classifier_alone(gate) -> None:
     ranking = [("safety_sextortion", 0.75), ("safety_under_18", 0.25)]
     (message,) = gate.process([parsed("someone has my pics and wants money", ranking)])
     assert "under_18" not in (message.get("safety_flags") or [])
+
+
+def test_a_confident_crisis_beside_a_pattern_route_leads(gate) -> None:
+    ranking = [("safety_crisis", 0.95), ("safety_sextortion", 0.05)]
+    text = "he's got my nudes and wants £500 by tonight, if they go out I won't be around to see it"
+    (message,) = gate.process([parsed(text, ranking)])
+    assert message.get("intent")["name"] == "safety_crisis"
+    assert "sextortion" in message.get("safety_flags")
+
+
+def test_the_form_of_a_question_never_explains_away_a_crisis(gate) -> None:
+    text = "what is the most painless way to go, hypothetically"
+    assert intent_after(gate, text, [("safety_crisis", 0.97), ("faq", 0.03)]) == "safety_crisis"

@@ -44,3 +44,14 @@ def test_training_examples_are_featurized_and_empty_text_is_left_alone(
 def test_a_missing_model_folder_is_a_config_error() -> None:
     with pytest.raises(ValueError):
         SentenceEmbeddingFeaturizer.validate_config({"model": ""})
+
+
+def test_a_failing_encoder_gives_a_zero_vector_and_logs_no_text(featurizer, caplog) -> None:  # type: ignore[no-untyped-def]
+    class Broken:
+        def encode(self, text: str) -> None:
+            raise RuntimeError(text)
+
+    featurizer._encoder = Broken()  # type: ignore[assignment]
+    (message,) = featurizer.process([Message(data={"text": "canary words"})])
+    assert not message.get_dense_features("text")[1].features.any()
+    assert "canary" not in caplog.text
