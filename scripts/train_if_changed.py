@@ -1,10 +1,10 @@
 """Train only when the training inputs changed since the last model.
 
 The fingerprint covers config.yml, domain.yml, everything under data/, the
-spaCy pipeline in use (with or without vectors), the code of the custom NLU
-components and policies a trained model embeds (assistant/nlu/, assistant/safety/,
-assistant/embeddings.py, assistant/policies.py) and the sentence model's weights
-(by their pinned hash). It is stored beside the model
+spaCy pipeline in use (with or without vectors) and the code that shapes the
+features a model learns from (the sentence featurizer and its encoder; the
+weights themselves are fixed by their pinned hash). Components that are not
+trained (the safety gate and patterns, the policies) are imported at run time. It is stored beside the model
 in models/.fingerprint; a matching fingerprint and an existing model skip training.
 
 Usage: python scripts/train_if_changed.py [--config FILE] [--out NAME] [--force]

@@ -146,6 +146,10 @@ class SafetyDetector:
             found["child_content"] = "child_content:minor-in-sexual-context"
         if "sextortion" not in found and self._image_threat(doc):
             found["sextortion"] = "sextortion:image-threat"
+        if "sextortion" in found and "child_content" not in found and self._someone_else_under_18(doc):
+            # Images of someone under 18 are child protection first (NSPCC, CEOP, IWF), not only
+            # the adult image-abuse help: "my son is 15 and has been sending pictures of himself".
+            found["child_content"] = "child_content:images-of-a-minor"
         routes = tuple(r for r in ROUTES if r in found)
         for route in routes:
             return Detection(route, found[route], routes)
@@ -256,6 +260,28 @@ class SafetyDetector:
                 if following not in NOT_AGE_AFTER and words[max(i - 2, 0)] != "i" and not parent:
                     minors.append(i)
         return any(abs(m - x) <= 25 for m in minors for x in sexual)
+
+    def _someone_else_under_18(self, doc: Doc) -> bool:
+        """Someone other than the visitor is said to be under 18 ("my son is 15", "she's 14")."""
+        words = [t.lower_ for t in doc]
+        for i, word in enumerate(words):
+            value = _number(word)
+            if value is None or not 8 <= value <= 17:
+                continue
+            if PAST_SELF.search(" ".join(words[max(i - 4, 0) : i + 1])):
+                continue
+            before = words[max(i - 3, 0) : i]
+            following = words[i + 1] if i + 1 < len(words) else ""
+            said_of_someone = bool(set(before) & {"son", "daughter", "child", "kid", "he", "she", "they"})
+            is_age = (before[-1:] and before[-1] in {"is", "'s", "was", "aged"}) or following in {
+                "yo",
+                "year",
+            }
+            # ... and the images are theirs ("pictures of himself", "her photos"), not the visitor's.
+            theirs = bool(set(words[i + 1 :]) & {"himself", "herself", "themselves", "his", "her"})
+            if said_of_someone and is_age and following not in NOT_AGE_AFTER and theirs:
+                return True
+        return False
 
     def _image_threat(self, doc: Doc) -> bool:
         """Intimate content, a way of spreading it, and coercion or a third party spreading 'my' content."""

@@ -124,3 +124,17 @@ def test_first_person_minor_outranks_child_content(detector) -> None:
 )
 def test_normalisation(raw: str, normalised: str) -> None:
     assert normalise(raw) == normalised
+
+
+def test_images_of_someone_else_under_18_are_child_protection_first() -> None:
+    from assistant.language import load_pipeline
+    from assistant.safety.detector import SafetyDetector
+    from assistant.settings import get_settings
+
+    detector = SafetyDetector(load_pipeline(str(get_settings().spacy_model)))
+    found = detector.detect(
+        "my daughter is 14 and a man online has her photos and wants more or he'll share them"
+    )
+    assert found is not None and found.route == "child_content" and "sextortion" in found.routes
+    own = detector.detect("someone has my nudes and wants money, my son is 15 so I cant let him find out")
+    assert own is not None and own.route == "sextortion"
