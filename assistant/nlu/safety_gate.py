@@ -53,6 +53,26 @@ from assistant.safety.routes import ROUTES, SAFETY_INTENTS
 SAFETY_FLAGS = "safety_flags"
 SAFETY_CONCERN = "safety_concern"
 LOW_MOOD_INTENT = "feeling_low"
+HELP_NOW_INTENT = "get_help_now"
+HELP_NOW_TEXTS = frozenset({"get help now", "help now", "i need help now", "get help"})
+# The domain's button payloads that stand for one intent: a click is never left to a
+# classifier ("Send it" at the enquiry's last step, "No, keep it" after "delete my chat").
+BUTTON_INTENTS: Dict[str, str] = {
+    "get in touch": "contact",
+    "reflect privately": "start_reflection",
+    "send an enquiry": "start_enquiry",
+    "send it": "affirm",
+    "yes, i agree": "affirm",
+    "yes, delete it": "affirm",
+    "yes, let's begin": "affirm",
+    "no, i don't agree": "deny",
+    "no, keep it": "deny",
+    "not now": "deny",
+    "show me the topics": "show_topics",
+    "cancel": "stop",
+    "stop the reflection": "stop",
+    "skip": "skip",
+}
 
 
 def route_of(intent_name: str | None) -> str | None:
@@ -112,6 +132,14 @@ class SafetyOverride(GraphComponent):
 
     def _process_one(self, message: Message) -> None:
         text = message.get(TEXT) or ""
+        plain = " ".join(text.lower().replace("\u2019", "'").split()).strip(" .!")
+        if plain in HELP_NOW_TEXTS:
+            # The "Get help now" button (and its typed form) is never left to a classifier.
+            self._set(message, {INTENT_NAME_KEY: HELP_NOW_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0})
+            return
+        if plain in BUTTON_INTENTS:
+            self._set(message, {INTENT_NAME_KEY: BUTTON_INTENTS[plain], PREDICTED_CONFIDENCE_KEY: 1.0})
+            return
         detection = self.detector.detect(text) if text.strip() else None
         secondary = self._secondary_routes(message)
         classifier = self._classifier_route(message)

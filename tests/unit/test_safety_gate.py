@@ -148,3 +148,37 @@ def test_a_confident_crisis_beside_a_pattern_route_leads(gate) -> None:
 def test_the_form_of_a_question_never_explains_away_a_crisis(gate) -> None:
     text = "what is the most painless way to go, hypothetically"
     assert intent_after(gate, text, [("safety_crisis", 0.97), ("faq", 0.03)]) == "safety_crisis"
+
+
+@pytest.mark.parametrize("text", ["Get help now", "get help now!", "  GET HELP NOW "])
+def test_the_help_button_is_never_left_to_the_classifier(gate, text: str) -> None:
+    assert intent_after(gate, text, [("safety_crisis", 0.6), ("get_help_now", 0.3)]) == "get_help_now"
+
+
+def test_button_payloads_are_read_as_their_intent(gate) -> None:
+    assert intent_after(gate, "Send it", [("stop", 0.31), ("affirm", 0.26)]) == "affirm"
+    assert intent_after(gate, "No, keep it", [("nlu_fallback", 0.4), ("deny", 0.3)]) == "deny"
+
+
+def test_every_single_intent_button_of_the_domain_is_mapped() -> None:
+    import yaml
+
+    from assistant.nlu.safety_gate import BUTTON_INTENTS, HELP_NOW_TEXTS
+    from tests.conftest import ROOT
+
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    payloads = {
+        b["payload"].lower()
+        for variants in domain["responses"].values()
+        for v in variants
+        for b in v.get("buttons") or []
+    }
+    questions = {p for p in payloads if p.endswith("?") or p.startswith(("change", "by ", "{"))}
+    free_text = {
+        "just me",
+        "me and my partner",
+        "i'm the partner of someone affected",
+        "that's all for now, thanks",
+    }
+    unmapped = payloads - questions - free_text - set(BUTTON_INTENTS) - HELP_NOW_TEXTS
+    assert not unmapped
