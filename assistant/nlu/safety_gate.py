@@ -171,6 +171,8 @@ class SafetyOverride(GraphComponent):
         """The words don't bear out a classifier-only route. A crisis is explained away only by an
         everyday idiom ("I'm dying to know"), never by the form of a question ("what is the most
         painless way..."); what is explained away is still a possible concern (a check-in)."""
+        if not self.detector.has_known_words(text):
+            return True  # nothing the classifier could have read: a check-in, not the full response
         if route == "crisis":
             return self.detector.is_idiom(text, route)
         return self.detector.explains_away(text, route)

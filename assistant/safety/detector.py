@@ -119,6 +119,13 @@ class SafetyDetector:
             return "content" not in present and not set(words) & MONEY
         return False
 
+    def has_known_words(self, text: str) -> bool:
+        """At least one word the vocabulary knows; gibberish ("xqzzy flurbo") has none.
+        Without word vectors in the pipeline every message counts as having known words."""
+        if not self._nlp.vocab.vectors.shape[0]:
+            return True
+        return any(t.is_alpha and t.has_vector for t in self._nlp(normalise(text)))
+
     def is_idiom(self, text: str, route: str) -> bool:
         """An everyday idiom that uses the route's words ("I'm dying to know", "my battery died")."""
         doc = self._nlp(normalise(text))

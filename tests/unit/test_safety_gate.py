@@ -182,3 +182,9 @@ def test_every_single_intent_button_of_the_domain_is_mapped() -> None:
     }
     unmapped = payloads - questions - free_text - set(BUTTON_INTENTS) - HELP_NOW_TEXTS
     assert not unmapped
+
+
+def test_gibberish_never_gets_a_full_response_from_the_classifier_alone(gate) -> None:
+    (message,) = gate.process([parsed("xqzzy flurbo", [("safety_crisis", 0.93), ("greet", 0.07)])])
+    assert message.get("intent")["name"] == "nlu_fallback"
+    assert message.get("safety_concern") == "crisis"
