@@ -184,6 +184,7 @@ def check_concurrent_order(stack: Stack, count: int) -> Dict[str, Any]:
     if len(turns) != count:
         raise CheckFailed(f"{len(turns)} visitor messages stored, {count} sent")
     by_text = {q: normalised(r) for q, r in zip(questions, replies, strict=True)}
+    redacted = 0
     for index, turn in enumerate(turns):
         text = turn[0].get("text")
         actions = [e.get("name") for e in turn if e["event"] == "action"]
@@ -192,6 +193,9 @@ def check_concurrent_order(stack: Stack, count: int) -> Dict[str, Any]:
             raise CheckFailed(f"stored message {index + 1} has no bot reply before the next message")
         if not actions or actions[-1] != "action_listen":
             raise CheckFailed(f"stored message {index + 1} was interrupted by the next one")
+        if text == "":
+            redacted += 1  # stored without its words (a possible concern or a safety turn)
+            continue
         if text not in by_text:
             raise CheckFailed(f"stored message {index + 1} is not one of those sent (or stored twice)")
         stored_reply = [{"text": b.get("text")} for b in bots]
@@ -200,8 +204,8 @@ def check_concurrent_order(stack: Stack, count: int) -> Dict[str, Any]:
             raise CheckFailed(
                 f"stored message {index + 1}: the replies stored after it are not the ones it got"
             )
-    if by_text:
-        raise CheckFailed(f"{len(by_text)} messages missing from the stored conversation")
+    if len(by_text) != redacted:
+        raise CheckFailed(f"{len(by_text) - redacted} messages missing from the stored conversation")
     if redis_used < count:
         raise CheckFailed(f"the lock store did not use Redis ({redis_used} commands)")
     return {"messages": count, "seconds": round(elapsed, 1), "redis_commands": redis_used}

@@ -72,6 +72,10 @@ BUTTON_INTENTS: Dict[str, str] = {
     "cancel": "stop",
     "stop the reflection": "stop",
     "skip": "skip",
+    # The enquiry's "who is it about?" buttons: an answer, never a disclosure.
+    "just me": "share_context",
+    "me and my partner": "share_context",
+    "i'm the partner of someone affected": "partner_concern",
 }
 
 
