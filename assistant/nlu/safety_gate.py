@@ -76,6 +76,15 @@ BUTTON_INTENTS: Dict[str, str] = {
     "just me": "share_context",
     "me and my partner": "share_context",
     "i'm the partner of someone affected": "partner_concern",
+    # Who is answering: never left to the classifier, where the follow-up "can Tim help
+    # with this?" now pulls every short question that names Tim.
+    "am i talking to tim?": "bot_challenge",
+    "am i talking to tim": "bot_challenge",
+    "is this tim?": "bot_challenge",
+    "are you tim?": "bot_challenge",
+    "are you a bot?": "bot_challenge",
+    "are you a real person?": "bot_challenge",
+    "is this a real person?": "bot_challenge",
 }
 
 
