@@ -9,7 +9,7 @@ import sqlite3
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -17,8 +17,11 @@ from typing import Callable, List
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from sqlalchemy import select
 
+from assistant.enquiries.models import Outbox, utcnow
 from assistant.enquiries.records import EnquiryData
+from assistant.enquiries.store import EnquiryStore
 
 
 def free_port() -> int:
@@ -157,3 +160,20 @@ def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
 def run_async(coroutine: object) -> object:
     """Run a coroutine to completion in a fresh event loop."""
     return asyncio.run(coroutine)  # type: ignore[arg-type]
+
+
+def smtp_env(server: SMTPServer, **extra: str) -> dict:
+    """Settings that send notifications to the test SMTP server (no STARTTLS)."""
+    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(server.port), "SMTP_STARTTLS": "0", **extra}
+
+
+def outbox_row(store: EnquiryStore) -> Outbox:
+    """The one outbox row of a store holding one enquiry."""
+    with store.session() as session:
+        return session.execute(select(Outbox)).scalar_one()
+
+
+def later(**delta: float):  # type: ignore[no-untyped-def]
+    """A clock that says it is ``delta`` from now."""
+    moment = utcnow() + timedelta(**delta)
+    return lambda: moment

@@ -11,29 +11,13 @@ from datetime import timedelta
 from email import message_from_bytes
 from pathlib import Path
 
-from sqlalchemy import select
-
 from assistant.enquiries.mail import message_id_for
-from assistant.enquiries.models import Outbox, utcnow
+from assistant.enquiries.models import utcnow
 from assistant.enquiries.outbox import backoff_seconds, claim_next, mark_sent
 from assistant.enquiries.store import EnquiryStore
 from assistant.enquiries.worker import run_once
 from assistant.settings import PROJECT_ROOT
-from tests.integration.support import SMTPServer, enquiry, free_port, wait_for
-
-
-def smtp_env(server: SMTPServer, **extra: str) -> dict:
-    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(server.port), "SMTP_STARTTLS": "0", **extra}
-
-
-def outbox_row(store: EnquiryStore) -> Outbox:
-    with store.session() as session:
-        return session.execute(select(Outbox)).scalar_one()
-
-
-def later(**delta: float):
-    moment = utcnow() + timedelta(**delta)
-    return lambda: moment
+from tests.integration.support import SMTPServer, enquiry, free_port, later, outbox_row, smtp_env, wait_for
 
 
 def test_delivered_once(make_store, database_url: str, smtp_server: SMTPServer) -> None:

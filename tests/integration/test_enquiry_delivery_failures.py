@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import logging
-from datetime import timedelta
 from typing import Iterator, Tuple
 
 import pytest
@@ -25,23 +24,9 @@ from assistant.enquiries.migrate import alembic_config, migrate
 from assistant.enquiries.models import Outbox, utcnow
 from assistant.enquiries.store import EnquiryStore
 from assistant.enquiries.worker import run_once
-from tests.integration.support import SMTPServer, enquiry, free_port
+from tests.integration.support import SMTPServer, enquiry, free_port, later, outbox_row, smtp_env
 
 CANARY = "Wqcanaryfail"
-
-
-def smtp_env(server: SMTPServer, **extra: str) -> dict:
-    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(server.port), "SMTP_STARTTLS": "0", **extra}
-
-
-def outbox_row(store: EnquiryStore) -> Outbox:
-    with store.session() as session:
-        return session.execute(select(Outbox)).scalar_one()
-
-
-def later(**delta: float):
-    moment = utcnow() + timedelta(**delta)
-    return lambda: moment
 
 
 def cli(store: EnquiryStore, *argv: str) -> Tuple[int, str, str]:
