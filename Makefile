@@ -83,7 +83,7 @@ validate: install spacy minilm responses ## rasa data validate --fail-on-warning
 
 train: install spacy minilm responses ## Train, only if data/config/domain changed since the last model
 	@mkdir -p var/log
-	@set -o pipefail; $(PY) scripts/train_if_changed.py 2>&1 | tee -a var/log/train.log
+	@set -o pipefail; flock var/train.lock $(PY) scripts/train_if_changed.py 2>&1 | tee -a var/log/train.log
 
 run: train ## Set up, train if needed, and serve the assistant (Ctrl-C stops everything)
 	@scripts/run.sh
