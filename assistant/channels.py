@@ -29,6 +29,11 @@ the assistant and nothing a visitor typed reaches a log:
 - a turn has ``CHAT_TIMEOUT_SECONDS`` (25 s), and each call to the action server
   ``ACTION_TIMEOUT_SECONDS`` (20 s), below the web front's and nginx's 30 s and the
   widget's 35 s (:class:`assistant.chat_request.Timeouts`);
+- "delete my chat" is confirmed only once the conversation is gone: when the reply
+  asks the widget to forget the conversation, the channel deletes it from the
+  tracker store again (idempotent; the store's own delete runs while saving, where
+  Rasa swallows errors) and, if that fails, answers honestly that nothing was
+  deleted, without the signal, so the widget keeps its copy (:meth:`RestChannel.forget`);
 - client ``metadata``, ``input_channel`` and streaming are ignored; errors are
   logged by class name only (Rasa's own REST route logs the message text).
 
@@ -290,6 +295,8 @@ class RestChannel(RestInput):
         reply, processed = _bot(parsed.sender, _SORRY), False
         try:
             reply, processed = await self._turn(parsed, on_new_message)
+            if processed and asks_to_forget(reply):
+                reply = self.forget(getattr(request, "app", None), parsed.sender, reply)
         finally:  # also when the request is cancelled: never leave the message marked as running
             if key:
                 self.recent.finish(key, reply, processed)
@@ -323,6 +330,24 @@ class RestChannel(RestInput):
             return _bot(parsed.sender, unavailable_text()), True
         return collector.messages, True
 
+    def forget(self, app: Any, sender: str, reply: Reply) -> Reply:
+        """Make sure the conversation is deleted before "it's deleted" reaches the visitor.
+
+        Deletes it through the running assistant's tracker store (a no-op when the store
+        already deleted it while saving). A store that cannot delete conversations (Rasa's
+        in-memory one, in tests) keeps nothing beyond the process, so the reply stands.
+        """
+        store = _tracker_store(app)
+        delete = getattr(store, "delete_conversation", None)
+        if delete is None:
+            return reply
+        try:
+            delete(sender)
+        except Exception as error:  # noqa: BLE001 - any failure means "not deleted", said honestly
+            logger.error("conversation deletion failed: %s", type(error).__name__)
+            return _bot(sender, not_deleted_text())
+        return reply
+
     async def _answer_again(self, sender: str, earlier: Awaitable[Reply | None]) -> HTTPResponse:
         """A message already seen: the first reply (waiting for it if it is still being made)."""
         logger.info("chat message received again; not processed twice")
@@ -345,6 +370,30 @@ class RestChannel(RestInput):
             return await self.handle(request, on_new_message)
 
         return webhook
+
+
+def asks_to_forget(reply: Reply) -> bool:
+    """Whether a reply tells the widget the conversation was deleted ("delete my chat")."""
+    return any(
+        isinstance(message.get("custom"), dict) and message["custom"].get("forget_conversation") is True
+        for message in reply
+    )
+
+
+def _tracker_store(app: Any) -> Any:
+    """The running assistant's own tracker store (inside Rasa's fail-safe wrapper), or None."""
+    agent = getattr(getattr(app, "ctx", None), "agent", None)
+    store = getattr(agent, "tracker_store", None)
+    return getattr(store, "_tracker_store", store)
+
+
+def not_deleted_text() -> str:
+    """An honest reply when "delete my chat" could not delete the conversation."""
+    return (
+        "Sorry, I couldn't delete this conversation just now: the server's storage didn't respond, "
+        "so it is still stored and nothing has been cleared. Please say \"delete my chat\" again in a "
+        "few minutes."
+    )
 
 
 def unavailable_text() -> str:

@@ -431,3 +431,83 @@ def test_a_duplicate_after_its_reply_was_dropped_is_not_processed_again() -> Non
     first, late = _replies(_in_a_loop(scenario))
     assert len(assistant.calls) == 1
     assert late[0] == 200 and "already" in late[1][0]["text"]
+
+
+# --- "delete my chat": confirmed only once the conversation is gone ---------------------------
+
+
+class ForgettingAssistant:
+    """A fake ``on_new_message`` that answers like the "delete my chat" confirmation."""
+
+    async def __call__(self, message: UserMessage) -> None:
+        await message.output_channel.send_response(
+            message.sender_id, {"text": "Done, deleted.", "custom": {"forget_conversation": True}}
+        )
+
+
+class Store:
+    """A tracker store's ``delete_conversation``, working or failing."""
+
+    def __init__(self, error: Exception | None = None) -> None:
+        self.error = error
+        self.deleted: List[str] = []
+
+    def delete_conversation(self, sender_id: str) -> int:
+        if self.error is not None:
+            raise self.error
+        self.deleted.append(sender_id)
+        return 3
+
+
+@dataclass
+class AppRequest(SanicRequest):
+    """A Sanic request whose app runs an agent with a tracker store (inside Rasa's fail-safe wrapper)."""
+
+    app: Any = None
+
+
+def _app_with(store: Any) -> Any:
+    from types import SimpleNamespace
+
+    wrapper = SimpleNamespace(_tracker_store=store)
+    return SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(tracker_store=wrapper)))
+
+
+def _delete_turn(store: Any, assistant: Any = None) -> Tuple[int, Any]:
+    request = AppRequest(_body(None, "Yes, delete it"), app=_app_with(store))
+    response = _in_a_loop(lambda: RestChannel().handle(request, assistant or ForgettingAssistant()))
+    return response.status, json.loads(response.body)
+
+
+def test_deleting_the_chat_is_confirmed_after_the_conversation_is_deleted() -> None:
+    store = Store()
+    status, reply = _delete_turn(store)
+    assert status == 200
+    assert store.deleted == ["abcdefgh1234"]
+    assert {"recipient_id": "abcdefgh1234", "custom": {"forget_conversation": True}} in reply
+
+
+def test_when_the_deletion_fails_the_visitor_is_told_and_the_widget_keeps_its_copy(caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    status, reply = _delete_turn(Store(error=RuntimeError("database is locked: Yes, delete it")))
+    assert status == 200
+    assert len(reply) == 1 and "couldn't delete this conversation" in reply[0]["text"]
+    assert "custom" not in reply[0] and "Done" not in reply[0]["text"]
+    assert "RuntimeError" in caplog.text and "database is locked" not in caplog.text
+
+
+def test_the_real_store_failing_to_delete_gives_the_honest_reply(tmp_path) -> None:
+    from assistant.tracker_store import RedactingSQLTrackerStore
+
+    store = RedactingSQLTrackerStore(host=f"sqlite:///{tmp_path / 'tracker.db'}")
+    with store.engine.begin() as connection:  # the database fails: its events table is gone
+        connection.exec_driver_sql("DROP TABLE events")
+    status, reply = _delete_turn(store)
+    assert "couldn't delete this conversation" in reply[0]["text"]
+    assert not any("custom" in message for message in reply)
+
+
+def test_other_replies_never_touch_the_store() -> None:
+    store = Store(error=AssertionError("must not be called"))
+    status, reply = _delete_turn(store, CountingAssistant())
+    assert reply == [{"recipient_id": "abcdefgh1234", "text": "reply 1"}]
