@@ -6,7 +6,13 @@
     python -m assistant.enquiries.admin export [--out FILE] [--open]
     python -m assistant.enquiries.admin erase REF | --email ADDRESS  [--yes]
     python -m assistant.enquiries.admin purge [--dry-run] [--yes]
+    python -m assistant.enquiries.admin set-password [--user NAME] [--password-stdin] [--reset-totp]
     python -m assistant.enquiries.admin migrate
+
+``set-password`` creates the web inbox's account (or changes its password, which logs it out
+everywhere): the password is asked for twice on the terminal, or read as one line from standard
+input with ``--password-stdin``; never from an argument or the environment. ``--reset-totp``
+turns the second factor off (a lost phone) so it can be set up again after logging in.
 
 Erase and purge also delete conversations from the tracker store the assistant uses
 (``TRACKER_DB_URL``, else ``var/tracker.db`` under the project root, as ``assistant.tracker_store``
@@ -21,10 +27,12 @@ not confirmed. Output goes to the terminal only; nothing personal is logged.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from datetime import datetime
-from typing import IO, List, Sequence
+from typing import IO, Callable, List, Sequence
 
+from assistant.enquiries.accounts import AdminAccounts, PasswordRejected, check_username
 from assistant.enquiries.config import safe_url
 from assistant.enquiries.errors import StoreUnavailable, TrackerStoreUnavailable
 from assistant.enquiries.migrate import head_revision
@@ -37,6 +45,8 @@ EXIT_NOT_FOUND = 1
 EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3
 EXIT_CANCELLED = 4
+
+DEFAULT_USER = "therapist"
 
 TRACKER_PROBLEMS = {"NoTrackerStore": "no such file", "NoEventsTable": "it has no events table"}
 
@@ -62,7 +72,8 @@ def _delivery_warning(records: Sequence[EnquiryRecord]) -> List[str]:
     ]
 
 
-def _notification(record: EnquiryRecord) -> str:
+def notification_summary(record: EnquiryRecord) -> str:
+    """The notification's state in words (the admin tool and the web inbox show the same)."""
     if record.delivery == "failed":
         return f"failed after {_attempts(record.notification_attempts)} ({record.notification_error or '-'})"
     detail = f"attempts: {record.notification_attempts}"
@@ -104,7 +115,7 @@ def _details(record: EnquiryRecord) -> List[str]:
         ("Email", record.email or "-"),
         ("Phone", record.phone or "-"),
         ("Availability", record.availability or "-"),
-        ("Notification", _notification(record)),
+        ("Notification", notification_summary(record)),
         ("Consent given", _when(record.consent_at)),
         ("Consent text", record.consent_text),
     ]
@@ -182,6 +193,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--yes", action="store_true", help="do not ask for confirmation (needed without a terminal)"
     )
 
+    password = commands.add_parser(
+        "set-password",
+        help="create the web inbox's account or change its password (asked for, never an argument)",
+    )
+    password.add_argument("--user", default=DEFAULT_USER, help=f"the account (default {DEFAULT_USER})")
+    password.add_argument(
+        "--password-stdin", action="store_true", help="read the password as one line from standard input"
+    )
+    password.add_argument(
+        "--reset-totp", action="store_true", help="turn the second factor off instead (a lost phone)"
+    )
+
     commands.add_parser("migrate", help="create or upgrade the database schema (also done on first use)")
     return parser
 
@@ -192,8 +215,9 @@ def run(
     stdout: IO[str] = sys.stdout,
     stderr: IO[str] = sys.stderr,
     stdin: IO[str] = sys.stdin,
+    prompt: Callable[[str], str] = getpass.getpass,
 ) -> int:
-    """Run one command; returns the exit code."""
+    """Run one command; returns the exit code (``prompt`` asks for a password without echo)."""
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage
@@ -210,6 +234,9 @@ def run(
             store.engine  # noqa: B018 - connecting migrates the schema
             out(f"enquiry database at revision {head_revision()}")
             return EXIT_OK
+
+        if args.command == "set-password":
+            return _set_password(args, store, prompt, stdin, out, stderr)
 
         if args.command == "list":
             records = store.list(include_handled=args.all)
@@ -285,6 +312,51 @@ def run(
     finally:
         store.dispose()
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+
+
+def _set_password(
+    args: argparse.Namespace,
+    store: EnquiryStore,
+    prompt: Callable[[str], str],
+    stdin: IO[str],
+    out: Callable[..., None],
+    stderr: IO[str],
+) -> int:
+    try:
+        user = check_username(args.user)
+    except ValueError as exc:
+        print(str(exc), file=stderr)
+        return EXIT_USAGE
+    accounts = AdminAccounts(store)
+    if args.reset_totp:
+        if not accounts.reset_totp(user):
+            print(f"no account {user}", file=stderr)
+            return EXIT_NOT_FOUND
+        out(f"second factor removed for {user}; set it up again under Security after logging in")
+        return EXIT_OK
+    if args.password_stdin:
+        password = stdin.readline().rstrip("\r\n")
+    elif not stdin.isatty():
+        print(
+            "not set: the password is asked for on a terminal; use --password-stdin to pipe it", file=stderr
+        )
+        return EXIT_CANCELLED
+    else:
+        password = prompt(f"New password for {user}: ")
+        if prompt("Again: ") != password:
+            print("the two passwords differ; nothing changed", file=stderr)
+            return EXIT_CANCELLED
+    try:
+        created = accounts.set_password(user, password)
+    except PasswordRejected as exc:
+        print(f"not set: {exc}", file=stderr)
+        return EXIT_USAGE
+    out(
+        f"account {user} created; log in at /admin/"
+        if created
+        else f"password changed for {user}; every session of the account has been logged out"
+    )
+    return EXIT_OK
 
 
 def main() -> int:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import URL, make_url
 
@@ -34,6 +35,10 @@ class EnquiryConfig:
     tracker_db_url: str = DEFAULT_TRACKER_DB_URL
     retention_months: int = 12
     reply_time: str = "within two working days"
+    # The same promise as a number, for the inbox's "reply overdue" mark (ENQUIRY_REPLY_WORKING_DAYS).
+    reply_working_days: int = 2
+    # Where the therapist's inbox is published, for the link in the notification (PUBLIC_BASE_URL).
+    public_base_url: str = ""
     phone_region: str = "GB"
     therapist_email: str = "therapist@localhost"
     smtp_host: str = ""
@@ -138,6 +143,19 @@ def _path(env: Mapping[str, str], key: str, default: Path) -> Path:
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
+def _base_url(env: Mapping[str, str], key: str) -> str:
+    """An http(s) address with no query or fragment, without its trailing slash (or empty)."""
+    raw = (env.get(key) or "").strip().rstrip("/")
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise SettingsError(f"{key} must be an http(s) address such as https://chat.example.org, got {raw!r}")
+    if parts.username or parts.password:
+        raise SettingsError(f"{key} must not contain a user name or password")
+    return raw
+
+
 def load_config(env: Mapping[str, str] | None = None) -> EnquiryConfig:
     """Build the enquiry settings from the environment (``env`` for tests)."""
     env = os.environ if env is None else env
@@ -148,6 +166,8 @@ def load_config(env: Mapping[str, str] | None = None) -> EnquiryConfig:
         tracker_db_url=tracker_db_url(env),
         retention_months=int(_number(env, "ENQUIRY_RETENTION_MONTHS", 12, minimum=1)),
         reply_time=(env.get("ENQUIRY_REPLY_TIME") or "").strip() or "within two working days",
+        reply_working_days=int(_number(env, "ENQUIRY_REPLY_WORKING_DAYS", 2, minimum=0)),
+        public_base_url=_base_url(env, "PUBLIC_BASE_URL"),
         phone_region=((env.get("ENQUIRY_PHONE_REGION") or "").strip() or "GB").upper(),
         therapist_email=(env.get("THERAPIST_EMAIL") or "").strip() or "therapist@localhost",
         smtp_host=(env.get("SMTP_HOST") or "").strip(),

@@ -1,6 +1,8 @@
 """The notification email: built from the reference and route only, sent by SMTP or filed locally.
 
-The email tells the therapist that an enquiry arrived and how to read it with the admin tool.
+The email tells the therapist that an enquiry arrived and where to read it: the web inbox at
+``PUBLIC_BASE_URL/admin/`` (a fixed address, nothing about the enquiry in it), or the admin
+tool when no public address is configured.
 It never carries the visitor's name, contact details, message or anything else they typed.
 """
 
@@ -66,6 +68,31 @@ def build_notification(
         f"Received:  {received_at:%Y-%m-%d %H:%M} UTC\n"
         "\n"
         "The details are kept on the assistant's server, not in this email.\n"
+        f"{_where_to_look(reference, config)}"
+        "\n"
+        f"The visitor was told to expect a reply {config.reply_time}.\n"
+    )
+    message.set_content(body, cte="7bit" if body.isascii() else "quoted-printable")
+    return message
+
+
+def inbox_url(config: EnquiryConfig) -> str:
+    """The web inbox's address (``PUBLIC_BASE_URL`` + ``/admin/``), or ``""`` when none is configured."""
+    return f"{config.public_base_url}/admin/" if config.public_base_url else ""
+
+
+def _where_to_look(reference: str, config: EnquiryConfig) -> str:
+    """How to read the enquiry: the inbox's link (nothing about the enquiry in it), else the admin tool."""
+    url = inbox_url(config)
+    if url:
+        return (
+            "Read it in your inbox (you will be asked to log in):\n"
+            "\n"
+            f"    {url}\n"
+            "\n"
+            f"Search for {reference} there, or find it at the top of the list.\n"
+        )
+    return (
         "To view them:\n"
         "\n"
         f'    make admin ARGS="show {reference}"\n'
@@ -73,11 +100,7 @@ def build_notification(
         "When you have replied, mark it handled:\n"
         "\n"
         f'    make admin ARGS="handled {reference}"\n'
-        "\n"
-        f"The visitor was told to expect a reply {config.reply_time}.\n"
     )
-    message.set_content(body, cte="7bit" if body.isascii() else "quoted-printable")
-    return message
 
 
 def send_smtp(message: EmailMessage, config: EnquiryConfig) -> None:

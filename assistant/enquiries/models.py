@@ -103,6 +103,7 @@ class Enquiry(Base):
     consent_at = Column(UTCDateTime(), nullable=False)
     sender_id = Column(String(255), nullable=True, index=True)
     handled_at = Column(UTCDateTime(), nullable=True)
+    read_at = Column(UTCDateTime(), nullable=True)  # first opened in the web inbox
 
     __table_args__ = (
         CheckConstraint("route IN ('individual', 'couple_partner', 'general')", name="route"),
@@ -130,3 +131,47 @@ class Outbox(Base):
         CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
     )
+
+
+class AdminUser(Base):
+    """A therapist's account for the web inbox: an Argon2 hash, an optional TOTP secret, lockout."""
+
+    __tablename__ = "admin_users"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), nullable=False, unique=True)
+    password_hash = Column(String(255), nullable=False)
+    totp_secret = Column(String(64), nullable=True)
+    failed_logins = Column(Integer, nullable=False, default=0)
+    locked_until = Column(UTCDateTime(), nullable=True)
+    created_at = Column(UTCDateTime(), nullable=False)
+    password_changed_at = Column(UTCDateTime(), nullable=False)
+
+
+class AdminSession(Base):
+    """A signed-in browser: only the SHA-256 of its cookie's token is kept."""
+
+    __tablename__ = "admin_sessions"
+
+    token_hash = Column(String(64), primary_key=True)
+    user_id = Column(Integer, ForeignKey("admin_users.id", ondelete="CASCADE"), nullable=False, index=True)
+    stage = Column(String(10), nullable=False)  # "totp": password checked, code still due; "ok"
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(UTCDateTime(), nullable=False)
+    last_seen_at = Column(UTCDateTime(), nullable=False)
+    totp_pending = Column(String(64), nullable=True)  # a new TOTP secret shown once, not yet confirmed
+
+    __table_args__ = (CheckConstraint("stage IN ('totp', 'ok')", name="stage"),)
+
+
+class AdminAudit(Base):
+    """One admin action: who, what, which reference, when. Never an enquiry's content."""
+
+    __tablename__ = "admin_audit"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(UTCDateTime(), nullable=False, index=True)
+    username = Column(String(64), nullable=False)
+    action = Column(String(32), nullable=False)
+    reference = Column(String(16), nullable=True)
+    detail = Column(String(100), nullable=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Tuple
 
 from assistant.enquiries import validation as v
@@ -108,6 +108,18 @@ class EnquiryRecord:
     notification_attempts: int
     notified_at: datetime | None
     notification_error: str | None = None  # class name and SMTP code of the last failure
+    read_at: datetime | None = None  # first opened in the web inbox
+
+    @property
+    def status(self) -> str:
+        """``new``, ``read`` or ``handled`` (the inbox's three states)."""
+        if self.handled_at is not None:
+            return "handled"
+        return "read" if self.read_at is not None else "new"
+
+    def reply_overdue(self, working_days: int, now: datetime) -> bool:
+        """Still open after the reply time the visitor was promised (``working_days``)."""
+        return self.is_open and now >= reply_due(self.created_at, working_days)
 
     @property
     def delivery(self) -> str:
@@ -120,6 +132,23 @@ class EnquiryRecord:
     def is_open(self) -> bool:
         """Not yet marked handled."""
         return self.handled_at is None
+
+
+def reply_due(received: datetime, working_days: int) -> datetime:
+    """When a reply promised within ``working_days`` working days (Monday to Friday) falls due.
+
+    An enquiry received at the weekend counts from the Monday; the reply is due by the same
+    time of day that many working days later.
+    """
+    due = received
+    while due.weekday() >= 5:
+        due = (due + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    remaining = working_days
+    while remaining > 0:
+        due += timedelta(days=1)
+        if due.weekday() < 5:
+            remaining -= 1
+    return due
 
 
 @dataclass(frozen=True)

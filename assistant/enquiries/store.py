@@ -258,19 +258,50 @@ class EnquiryStore:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def list(self, include_handled: bool = False) -> List[EnquiryRecord]:
-        """Enquiries, oldest first; only open ones unless ``include_handled``."""
+    def list(self, include_handled: bool = False, newest_first: bool = False) -> List[EnquiryRecord]:
+        """Enquiries, oldest first (newest first for the inbox); only open ones unless ``include_handled``."""
 
         def run() -> List[EnquiryRecord]:
             with self.session() as session:
                 query = _record_query()
                 if not include_handled:
                     query = query.where(Enquiry.handled_at.is_(None))
-                return [
-                    _record(*row) for row in session.execute(query.order_by(Enquiry.created_at, Enquiry.id))
-                ]
+                order = (
+                    (Enquiry.created_at.desc(), Enquiry.id.desc())
+                    if newest_first
+                    else (
+                        Enquiry.created_at,
+                        Enquiry.id,
+                    )
+                )
+                return [_record(*row) for row in session.execute(query.order_by(*order))]
 
         return self.guarded("list", run)
+
+    def search(self, text: str) -> List[EnquiryRecord]:
+        """Enquiries with this reference (``TN-7K3P``, ``7k3p``) or this email address, newest first.
+
+        An email address is compared case-insensitively and in full; nothing is logged of ``text``.
+        """
+        text = (text or "").strip()
+        if not text:
+            return []
+        if "@" in text:
+            checked = check_email(text)
+            condition = func.lower(Enquiry.email) == (checked.value or text).lower()
+        else:
+            condition = Enquiry.reference == normalise_reference(text)
+
+        def run() -> List[EnquiryRecord]:
+            with self.session() as session:
+                query = (
+                    _record_query().where(condition).order_by(Enquiry.created_at.desc(), Enquiry.id.desc())
+                )
+                return [_record(*row) for row in session.execute(query)]
+
+        found = self.guarded("search", run)
+        logger.info("enquiry search: %d found", len(found))
+        return found
 
     def get(self, reference: str) -> EnquiryRecord | None:
         """One enquiry by reference (``TN-7K3P``, case and dash optional), or None."""
@@ -301,6 +332,23 @@ class EnquiryStore:
         found = self.guarded("mark handled", run)
         logger.info("enquiry %s marked handled: %s", ref, "yes" if found else "not found")
         return found
+
+    def mark_read(self, reference: str, now: datetime | None = None) -> bool:
+        """Record that the therapist opened an enquiry (the first time only); False if there is none."""
+        ref = normalise_reference(reference)
+
+        def run() -> bool:
+            with self.session() as session:
+                enquiry = session.execute(
+                    select(Enquiry).where(Enquiry.reference == ref)
+                ).scalar_one_or_none()
+                if enquiry is None:
+                    return False
+                if enquiry.read_at is None:
+                    enquiry.read_at = now or utcnow()
+                return True
+
+        return self.guarded("mark read", run)
 
     def export_csv(self, target: Union[str, Path, IO[str]], include_handled: bool = True) -> int:
         """Write enquiries as CSV to a path (created private, mode 600) or a text stream."""
@@ -429,6 +477,7 @@ def _record(
         notification_attempts=attempts or 0,
         notified_at=sent_at,
         notification_error=last_error,
+        read_at=enquiry.read_at,
     )
 
 
