@@ -39,6 +39,7 @@ TOPIC_CHANGES = frozenset(
         "show_topics",
         "what_can_you_do",
         "start_reflection",
+        "resume",  # picking the reflection up again (actions/reflection.py)
         "contact",
         "start_enquiry",
         "delete_chat",
