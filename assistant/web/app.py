@@ -1,7 +1,10 @@
 """The web front: the demo page and the widget, and a proxy to Rasa's REST channel.
 
 Serving the page, the widget and the chat API from one origin lets the page run
-under a strict Content-Security-Policy (``connect-src 'self'``) and needs no CORS.
+under a strict Content-Security-Policy (``connect-src 'self'``) and needs no CORS. When the
+therapist's own site (another origin, ``EMBED_ORIGINS``) embeds the widget from here, the
+widget's files and the chat API answer that origin's cross-origin requests and no other's.
+The therapist's inbox lives under ``/admin/`` (:mod:`assistant.web.admin`).
 The proxy forwards only ``{"sender", "message"}`` or ``{"sender", "start": true}``
 (with the widget's ``message_id`` when it sent one, so Rasa's channel can answer a
 Retry with the first reply) to Rasa, with a body size limit (request bodies are never decompressed: a compressed
@@ -20,11 +23,14 @@ import logging
 import time
 from pathlib import Path, PurePosixPath
 from typing import Any, Awaitable, Callable, Dict, List
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import hdrs, web
 
 from assistant.chat_request import Rejected, is_json_media_type, parse_chat_request
+from assistant.enquiries.store import EnquiryStore
+from assistant.web.admin.views import setup_admin, store_errors
 from assistant.web.config import WebConfig
 
 logger = logging.getLogger(__name__)
@@ -129,12 +135,73 @@ def _headers_hook(config: WebConfig) -> Callable[[web.Request, web.StreamRespons
 
     async def on_prepare(request: web.Request, response: web.StreamResponse) -> None:
         response.headers.update(headers)
+        response.headers.update(embed_headers(config, request))
         if request.path.startswith("/webhooks/") or response.status >= 400:
             response.headers["Cache-Control"] = "no-store"
         elif "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "no-cache"
 
     return on_prepare
+
+
+# --- embedding on another origin ---------------------------------------------------------------
+
+
+WIDGET_PREFIX = "/widget/"
+
+
+def allowed_origin(config: WebConfig, request: web.Request) -> str | None:
+    """The request's ``Origin`` when it is one of ``EMBED_ORIGINS``, else None."""
+    origin = (request.headers.get("Origin") or "").lower()
+    return origin if origin and origin in config.embed_origins else None
+
+
+def embed_headers(config: WebConfig, request: web.Request) -> Dict[str, str]:
+    """Headers that let the therapist's site (``EMBED_ORIGINS``) use the widget and the chat API.
+
+    The widget's files may be loaded by another origin (``Cross-Origin-Resource-Policy:
+    cross-origin``) once any embedding origin is configured; CORS (the widget's ``help.json``,
+    the chat API) answers only those origins. Every other response stays same-origin.
+    """
+    if not config.embed_origins:
+        return {}
+    path = request.path
+    extra: Dict[str, str] = {}
+    if path.startswith(WIDGET_PREFIX) or path == WEBHOOK_PATH:
+        extra["Vary"] = "Origin"
+        origin = allowed_origin(config, request)
+        if origin:
+            extra["Access-Control-Allow-Origin"] = origin
+    if path.startswith(WIDGET_PREFIX):
+        extra["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return extra
+
+
+def _foreign_origin(config: WebConfig, request: web.Request) -> bool:
+    """A browser request from a page that is neither this server's nor an embedding site's."""
+    origin = request.headers.get("Origin")
+    if not origin:
+        return False  # not a cross-origin browser request (curl, the tests, same-origin GETs)
+    if allowed_origin(config, request):
+        return False
+    return urlsplit(origin).netloc.lower() != request.host.lower()
+
+
+async def chat_preflight(request: web.Request) -> web.Response:
+    """OPTIONS on the chat API: allowed for ``EMBED_ORIGINS`` only (POST with a JSON body)."""
+    config = request.app[CONFIG_KEY]
+    origin = allowed_origin(config, request)
+    method = request.headers.get("Access-Control-Request-Method", "")
+    if origin is None or method.upper() != "POST":
+        return web.Response(status=403)
+    return web.Response(
+        status=204,
+        headers={
+            "Access-Control-Allow-Methods": "POST",
+            "Access-Control-Allow-Headers": "Content-Type",
+            "Access-Control-Max-Age": "600",
+        },
+    )
 
 
 # --- the chat API proxy --------------------------------------------------------------------
@@ -207,6 +274,8 @@ def clean_reply(data: Any) -> List[Dict[str, Any]] | None:
 async def proxy_webhook(request: web.Request) -> web.Response:
     """POST /webhooks/rest/webhook: check the request, forward it to Rasa, return its reply."""
     config = request.app[CONFIG_KEY]
+    if _foreign_origin(config, request):
+        return json_error(403, "origin_not_allowed")
     if hdrs.CONTENT_ENCODING in request.headers:
         # A compressed body could inflate far past the size limit: chat requests are small.
         return json_error(415, "unsupported_content_encoding")
@@ -291,12 +360,12 @@ async def serve_static(request: web.Request) -> web.StreamResponse:
 # --- the application -------------------------------------------------------------------------
 
 
-def create_app(config: WebConfig) -> web.Application:
-    """The aiohttp application for ``config``."""
+def create_app(config: WebConfig, store: EnquiryStore | None = None) -> web.Application:
+    """The aiohttp application for ``config`` (``store``: the enquiry store the inbox uses)."""
     # Bodies are never inflated (a few hundred bytes of deflate can expand to gigabytes);
     # the chat route refuses any Content-Encoding.
     app = web.Application(
-        middlewares=[access_log],
+        middlewares=[access_log, store_errors],
         client_max_size=config.max_body_bytes,
         handler_args={"auto_decompress": False},
     )
@@ -310,6 +379,8 @@ def create_app(config: WebConfig) -> web.Application:
 
     app.cleanup_ctx.append(client_session)
     app.on_response_prepare.append(_headers_hook(config))
+    setup_admin(app, config, store)
+    app.router.add_route("OPTIONS", WEBHOOK_PATH, chat_preflight)
     app.router.add_post(WEBHOOK_PATH, proxy_webhook)
     app.router.add_get("/{path:.*}", serve_static)
     return app

@@ -1,0 +1,177 @@
+"""The inbox's protections: its CSP and headers, session and login cookies, CSRF, opaque ids, rate limit.
+
+Nothing here touches the database; :mod:`assistant.web.admin.views` joins it to the accounts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import secrets
+import time
+from collections import deque
+from typing import Deque, Dict, Iterable, Mapping, TypeVar
+
+from aiohttp import web
+
+SESSION_COOKIE = "inbox_session"
+LOGIN_COOKIE = "inbox_login"
+# The __Host- prefix (Secure, Path=/, no Domain) stops a sibling subdomain from setting them.
+SECURE_PREFIX = "__Host-"
+CSRF_FIELD = "csrf"
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+T = TypeVar("T")
+
+
+def admin_csp() -> str:
+    """The demo page's policy made stricter: no script at all, forms only to this origin."""
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'none'",
+            "style-src 'self'",
+            "img-src 'self'",
+            "connect-src 'none'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "object-src 'none'",
+            "require-trusted-types-for 'script'",
+        ]
+    )
+
+
+ADMIN_HEADERS: Mapping[str, str] = {
+    "Content-Security-Policy": admin_csp(),
+    "Cache-Control": "no-store",
+    "Pragma": "no-cache",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "X-Robots-Tag": "noindex, nofollow",
+}
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for localhost, 127.0.0.0/8 and ::1 (a Host header's name, without the port)."""
+    name = (host or "").strip().lower()
+    if name in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(name.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def secure_cookies(request: web.Request, public_base_url: str) -> bool:
+    """Cookies are ``Secure`` except for plain http on loopback (a developer's machine, the tests).
+
+    Behind a proxy the public address decides: an https ``PUBLIC_BASE_URL`` always means Secure.
+    """
+    if public_base_url.startswith("https://") or request.secure:
+        return True
+    return not is_loopback_host(host_name(request.host))
+
+
+def host_name(host: str) -> str:
+    """The name in a Host header, without its port (``[::1]:8080`` -> ``::1``)."""
+    host = (host or "").strip()
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def cookie_name(base: str, secure: bool) -> str:
+    """The cookie's name: with the ``__Host-`` prefix whenever it is Secure."""
+    return SECURE_PREFIX + base if secure else base
+
+
+def read_cookie(request: web.Request, base: str) -> str:
+    """A cookie by its base name, whichever prefix it was set with."""
+    return request.cookies.get(SECURE_PREFIX + base) or request.cookies.get(base) or ""
+
+
+def set_cookie(response: web.StreamResponse, base: str, value: str, secure: bool) -> None:
+    """HttpOnly, SameSite=Strict, Path=/, a browser-session cookie (the server enforces the timeout)."""
+    response.set_cookie(
+        cookie_name(base, secure), value, path="/", httponly=True, secure=secure, samesite="Strict"
+    )
+
+
+def clear_cookie(response: web.StreamResponse, base: str, secure: bool) -> None:
+    """Remove a cookie."""
+    response.del_cookie(cookie_name(base, secure), path="/")
+
+
+def new_token() -> str:
+    """A random token for a form or cookie."""
+    return secrets.token_urlsafe(32)
+
+
+def same_token(given: str, expected: str) -> bool:
+    """Constant-time comparison of two tokens; an empty one never matches."""
+    return bool(given) and bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def same_origin(request: web.Request) -> bool:
+    """A form post from this origin: ``Origin``, which browsers send on every POST, must name this
+    host when present (behind a proxy, the host it forwards in ``X-Forwarded-Host``)."""
+    origin = request.headers.get("Origin")
+    if origin is None or origin == "null":
+        return origin is None
+    expected = f"{request.scheme}://{request.host}"
+    forwarded = request.headers.get("X-Forwarded-Host")
+    allowed = {expected}
+    if forwarded:
+        allowed.add(f"https://{forwarded}")
+    return origin in allowed
+
+
+class OpaqueIds:
+    """Per-session ids for enquiries in URLs: an HMAC of the reference, never the reference itself.
+
+    The key is this process's own; the session's secret is mixed in, so an id seen in a browser's
+    history means nothing after logout or to another session.
+    """
+
+    def __init__(self, key: bytes | None = None) -> None:
+        self._key = key or secrets.token_bytes(32)
+
+    def make(self, session_secret: str, reference: str) -> str:
+        digest = hmac.new(self._key, f"{session_secret}\x00{reference}".encode(), hashlib.sha256)
+        return digest.hexdigest()[:24]
+
+    def find(self, session_secret: str, opaque: str, references: Iterable[str]) -> str | None:
+        """The reference whose id is ``opaque``, or None."""
+        if len(opaque) != 24:
+            return None
+        for reference in references:
+            if hmac.compare_digest(self.make(session_secret, reference), opaque):
+                return reference
+        return None
+
+
+class RateLimiter:
+    """At most ``limit`` events per ``window`` seconds per key (in memory, per process)."""
+
+    def __init__(self, limit: int, window: float = 15 * 60) -> None:
+        self.limit = limit
+        self.window = window
+        self._events: Dict[str, Deque[float]] = {}
+
+    def allow(self, key: str, now: float | None = None) -> bool:
+        """Count one event for ``key``; False when it is over the limit (0 = no limit)."""
+        if self.limit <= 0:
+            return True
+        moment = time.monotonic() if now is None else now
+        events = self._events.setdefault(key, deque())
+        while events and events[0] <= moment - self.window:
+            events.popleft()
+        if len(events) >= self.limit:
+            return False
+        events.append(moment)
+        if len(self._events) > 10_000:  # forget idle keys rather than grow without bound
+            for stale in [k for k, v in self._events.items() if not v or v[-1] <= moment - self.window]:
+                del self._events[stale]
+        return True
