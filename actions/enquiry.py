@@ -5,7 +5,10 @@ enquiry is about, preferred times and a short message (both optional), then
 consent, then shows exactly what will be sent. "send" saves it through the
 enquiry store (assistant/enquiries) inside the confirmation step, so a failed
 save keeps the form at that step for a retry with the same idempotency key;
-"change ..." clears one field and asks it again; "cancel" (a rule) clears all.
+"change the name to Jo" edits a field and shows the summary again, "change the name" clears it
+and asks it again; "cancel" (a rule) clears all. Answers are read from sentences ("my name's
+Joanna", "jo@example.com is best", "Ring me on 07911 123456") by assistant/enquiries/sentences.py;
+a question asked at any step is answered and the step asked again, never stored as the answer.
 Nothing here logs a value the visitor typed.
 """
 
@@ -20,12 +23,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.mid_form import answer_question, latest_intent
+from actions.mid_form import is_form_question, latest_intent, question_response
+from assistant.enquiries import sentences
 from assistant.enquiries import validation as checks
 from assistant.enquiries.config import get_config
 from assistant.enquiries.consent import consent_statement
 from assistant.enquiries.errors import EnquiryError, InvalidEnquiry
 from assistant.enquiries.records import EnquiryData
+from assistant.enquiries.sentences import Problem
 from assistant.enquiries.store import TooManyEnquiries, create_async, new_idempotency_key
 from assistant.private_slots import (
     ENQUIRY_FIELDS,
@@ -64,17 +69,42 @@ WHO_FOR_LABELS = {
     "me_and_partner": "me and my partner",
     "partner": "I'm the partner of someone affected",
 }
-# "change <field>": which slots to clear for each field a visitor can name.
-CHANGES = (
-    (re.compile(r"\b(name|alias|call me)\b"), ("enquiry_name",)),
-    (
-        re.compile(r"\b(contact|e-?mail|phone|number|address|reply)\b"),
-        ("enquiry_contact_method", "enquiry_email", "enquiry_phone"),
-    ),
-    (re.compile(r"\b(who|about|for|partner|couple)\b"), ("enquiry_who_for",)),
-    (re.compile(r"\b(days?|times?|when|availability|available)\b"), ("enquiry_availability",)),
-    (re.compile(r"\b(message|note)\b"), ("enquiry_message",)),
-)
+# The slots each field named in an edit ("change the name to Jo") sets or clears, and its label.
+EDIT_SLOTS = {
+    "name": ("enquiry_name",),
+    "contact": ("enquiry_contact_method", "enquiry_email", "enquiry_phone"),
+    "who_for": ("enquiry_who_for",),
+    "availability": ("enquiry_availability",),
+    "message": ("enquiry_message",),
+}
+EDIT_LABELS = {
+    "name": "name",
+    "contact": "contact details",
+    "who_for": "who it's about",
+    "availability": "days and times",
+    "message": "message",
+}
+OPTIONAL = frozenset({"enquiry_availability", "enquiry_message"})
+CONTACT_SLOTS = frozenset({"enquiry_contact_method", "enquiry_email", "enquiry_phone"})
+# What the consent step asks first when a question typed as the message was answered.
+MESSAGE_OR_QUESTION = "message_or_question"
+# Why an email address or phone number can't be used, each said with an example.
+EMAIL_PROBLEMS = {
+    Problem.NO_AT: "utter_enquiry_email_no_at",
+    Problem.BEFORE_AT: "utter_enquiry_email_before_at",
+    Problem.DOMAIN: "utter_enquiry_email_domain",
+    Problem.CHARACTERS: "utter_enquiry_email_characters",
+    Problem.SEVERAL: "utter_enquiry_email_several",
+    Problem.TOO_LONG: "utter_enquiry_invalid_email",
+}
+PHONE_PROBLEMS = {
+    Problem.TOO_SHORT: "utter_enquiry_phone_too_short",
+    Problem.PHONE_TOO_LONG: "utter_enquiry_phone_too_long",
+    Problem.COUNTRY_CODE: "utter_enquiry_phone_country_code",
+    Problem.RESERVED: "utter_enquiry_phone_reserved",
+    Problem.SEVERAL: "utter_enquiry_phone_several",
+    Problem.INVALID: "utter_enquiry_invalid_phone",
+}
 # A field the store refuses, the slot that asks for it again, and what to say.
 INVALID_FIELD_SLOTS = {
     "name": "enquiry_name",
@@ -93,7 +123,6 @@ INVALID_RESPONSES = {
     "enquiry_who_for": "utter_enquiry_invalid_who_for",
     "enquiry_availability": "utter_enquiry_invalid_availability",
 }
-_CHANGE = re.compile(r"\b(change|edit|fix|update|wrong|amend)\b", re.IGNORECASE)
 _SEND = re.compile(
     r"^\W*(send( it)?|yes|yep|yeah|ok|okay|confirm|submit|go ahead|that's right|correct)\b", re.IGNORECASE
 )
@@ -113,13 +142,27 @@ def escape_markdown(text: str) -> str:
 
 def fields_to_change(text: str) -> List[str] | None:
     """The slots a "change ..." message names; [] for a bare "change"; None if it isn't a change."""
-    if not _CHANGE.search(text):
+    edit = sentences.parse_edit(text)
+    if edit is None:
         return None
-    lowered = text.lower()
-    for pattern, slots in CHANGES:
-        if pattern.search(lowered):
-            return list(slots)
-    return []
+    return list(EDIT_SLOTS[edit.field]) if edit.field else []
+
+
+def _offered(tracker: Tracker) -> str | None:
+    """"email" or "phone" when an address or number typed before the contact step awaits
+    confirmation (the method not chosen yet)."""
+    if tracker.get_slot("enquiry_contact_method"):
+        return None
+    if tracker.get_slot("enquiry_email"):
+        return "email"
+    if tracker.get_slot("enquiry_phone"):
+        return "phone"
+    return None
+
+
+def _expected_detail(text: str) -> str:
+    """Which detail an edit's value is an attempt at: an email when it has an @ or says email."""
+    return "email" if "@" in text or re.search(r"\be-?mail\b", text, re.IGNORECASE) else "phone"
 
 
 def _text(tracker: Tracker) -> str:
@@ -191,93 +234,211 @@ class ValidateEnquiryForm(FormValidationAction):
         skip = {"phone": "enquiry_email", "email": "enquiry_phone", "either": "enquiry_phone"}.get(method)
         return [slot for slot in domain_slots if slot != skip]
 
-    def _interrupted(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-        """Answer a question asked instead of an answer; the same prompt then comes again."""
-        response = answer_question(_text(tracker), latest_intent(tracker), tracker)
-        if response:
-            dispatcher.utter_message(response=response)
-            logger.info("enquiry prompt=%s question answered, prompt repeated", slot)
-        return bool(response)
+    # ------------------------------------------------------------ questions mid-form
 
-    def _checked(
-        self,
-        slot: str,
-        result: checks.Checked,
-        invalid: str,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        **values: Any,
-    ) -> Dict[str, Any]:
-        if result.ok:
-            return {slot: result.value if result.value is not None else SKIPPED}
-        if self._interrupted(slot, dispatcher, tracker):
-            return {slot: None}
-        logger.info("enquiry prompt=%s rejected reason=%s", slot, result.error.value if result.error else "")
-        dispatcher.utter_message(response=invalid, **values)
-        return {slot: None}
+    def _interrupted(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+        """Answer a question asked instead of an answer; the same prompt then comes again.
+
+        Step questions ("why do you need my name?", "is this optional?") get the step's own
+        answer; page questions the page's; anything else is said to be for the therapist.
+        Returns False when the message is not a question (it may be the answer).
+        """
+        text = _text(tracker)
+        if not is_form_question(text, tracker):
+            return False
+        response = self._step_help(slot, text) or question_response(text, tracker)
+        dispatcher.utter_message(response=response or "utter_enquiry_question_unanswered")
+        logger.info("enquiry prompt=%s question answered=%s, prompt repeated", slot, bool(response))
+        return True
+
+    @staticmethod
+    def _step_help(slot: str, text: str) -> str | None:
+        if slot in OPTIONAL and sentences.asks_if_optional(text):
+            return "utter_enquiry_step_optional"
+        if slot == "enquiry_consent" and sentences.asks_about_consent(text):
+            return "utter_enquiry_consent_help"
+        if sentences.asks_why(text):
+            if slot == "enquiry_name":
+                return "utter_enquiry_why_name"
+            if slot in CONTACT_SLOTS:
+                return "utter_enquiry_why_contact"
+        return None
+
+    # ------------------------------------------------------------ contact details in sentences
+
+    def _contact_found(
+        self, text: str, dispatcher: CollectingDispatcher, expect: str | None = None
+    ) -> Dict[str, Any] | None:
+        """An email address or phone number anywhere in the message, as the slots it fills.
+
+        ``expect`` ("email" or "phone") is the detail the step asks for: what's wrong with an
+        attempt at it is said (with an example), and the step asked again. None when the message
+        holds neither.
+        """
+        email = sentences.find_email(text, expect=expect == "email")
+        phone = sentences.find_phone(text, region=phone_region(), expect=expect == "phone")
+        if email.ok and (expect != "phone" or not phone.ok):
+            return {"enquiry_contact_method": "email", "enquiry_email": email.value, "enquiry_phone": None}
+        if phone.ok:
+            return {"enquiry_contact_method": "phone", "enquiry_phone": phone.value, "enquiry_email": None}
+        if email.problem not in (None, Problem.NONE_FOUND) and expect != "phone":
+            dispatcher.utter_message(response=EMAIL_PROBLEMS.get(email.problem, "utter_enquiry_invalid_email"))
+            logger.info("enquiry email rejected reason=%s", email.problem.value)
+            return {"enquiry_contact_method": "email", "enquiry_email": None, "enquiry_phone": None}
+        if phone.problem not in (None, Problem.NONE_FOUND) and expect != "email":
+            response = PHONE_PROBLEMS.get(phone.problem, "utter_enquiry_invalid_phone")
+            dispatcher.utter_message(response=response, digits=phone.digits)
+            logger.info("enquiry phone rejected reason=%s", phone.problem.value)
+            return {"enquiry_contact_method": "phone", "enquiry_phone": None, "enquiry_email": None}
+        return None
+
+    # ------------------------------------------------------------ the steps
 
     def validate_enquiry_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
+        """A name from "my name's Joanna", "I'm Jo", "call me Jo" or "Jo"; an email or phone
+        number typed with it is kept and offered when the contact step comes."""
+        text = _text(tracker)
+        contact = {
+            slot: value
+            for slot, value in (self._contact_found(text, CollectingDispatcher()) or {}).items()
+            if slot != "enquiry_contact_method" and value
+        }
+        found = sentences.find_name(text)
+        if found.ok:
+            result = checks.check_name(found.value)
+            if result.ok:
+                if "?" in text:  # "I'm Jo, does he see couples?": the question is answered too
+                    self._interrupted("enquiry_name", dispatcher, tracker)
+                return {"enquiry_name": result.value, **contact}
         if self._interrupted("enquiry_name", dispatcher, tracker):
-            return {"enquiry_name": None}
-        return self._checked(
-            "enquiry_name", checks.check_name(value), "utter_enquiry_invalid_name", dispatcher, tracker
-        )
+            return {"enquiry_name": None, **contact}
+        logger.info("enquiry prompt=enquiry_name rejected")
+        if contact or sentences.said_not_a_name(text):
+            dispatcher.utter_message(response="utter_enquiry_not_a_name")
+        else:
+            dispatcher.utter_message(response="utter_enquiry_invalid_name")
+        return {"enquiry_name": None, **contact}
 
     def validate_enquiry_contact_method(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
+        """Email or phone; an address or number typed here fills the method and the detail."""
+        text = _text(tracker)
+        found = self._contact_found(text, dispatcher)
+        if found:
+            return found
+        if self._interrupted("enquiry_contact_method", dispatcher, tracker):
+            return {"enquiry_contact_method": None}
+        offered = _offered(tracker)
+        intent = latest_intent(tracker)
         result = checks.check_contact_method(value)
-        return self._checked(
-            "enquiry_contact_method", result, "utter_enquiry_invalid_method", dispatcher, tracker
-        )
+        if offered and not result.ok:
+            if intent == "affirm" or _YES.match(text):
+                return {"enquiry_contact_method": offered}
+            if intent == "deny" or _NO.match(text):
+                # Not that one: forget it and ask the plain question.
+                return {"enquiry_contact_method": None, "enquiry_email": None, "enquiry_phone": None}
+        if result.ok:
+            method = result.value
+            if method == "phone":
+                return {"enquiry_contact_method": "phone", "enquiry_email": None}
+            if method == "email":
+                return {"enquiry_contact_method": "email", "enquiry_phone": None}
+            # "either": the email typed earlier if any, else a phone number typed earlier, else email.
+            if offered == "phone":
+                return {"enquiry_contact_method": "phone"}
+            return {"enquiry_contact_method": method}
+        logger.info("enquiry prompt=enquiry_contact_method rejected")
+        dispatcher.utter_message(response="utter_enquiry_invalid_method")
+        return {"enquiry_contact_method": None}
 
     def validate_enquiry_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        return self._checked(
-            "enquiry_email", checks.check_email(value), "utter_enquiry_invalid_email", dispatcher, tracker
-        )
+        """The address in the message; a phone number instead switches the method to phone."""
+        text = _text(tracker)
+        found = self._contact_found(text, dispatcher, expect="email")
+        if found:
+            return found
+        if self._interrupted("enquiry_email", dispatcher, tracker):
+            return {"enquiry_email": None}
+        if checks.check_contact_method(text).value == "phone" and "@" not in text:
+            return {"enquiry_contact_method": "phone", "enquiry_email": None}
+        logger.info("enquiry prompt=enquiry_email rejected reason=none_found")
+        dispatcher.utter_message(response="utter_enquiry_invalid_email")
+        return {"enquiry_email": None}
 
     def validate_enquiry_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        result = checks.check_phone(value, region=phone_region())
-        return self._checked("enquiry_phone", result, "utter_enquiry_invalid_phone", dispatcher, tracker)
+        """The number in the message, or why it can't be used; an email instead switches to email."""
+        text = _text(tracker)
+        found = self._contact_found(text, dispatcher, expect="phone")
+        if found:
+            return found
+        if self._interrupted("enquiry_phone", dispatcher, tracker):
+            return {"enquiry_phone": None}
+        if checks.check_contact_method(text).value == "email":
+            return {"enquiry_contact_method": "email", "enquiry_phone": None}
+        logger.info("enquiry prompt=enquiry_phone rejected reason=none_found")
+        dispatcher.utter_message(response="utter_enquiry_invalid_phone")
+        return {"enquiry_phone": None}
 
     def validate_enquiry_who_for(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
+        """Me, me and a partner, or a partner; a question is answered, never taken as the answer."""
+        if self._interrupted("enquiry_who_for", dispatcher, tracker):
+            return {"enquiry_who_for": None}
         result = checks.check_who_for(value)
-        return self._checked("enquiry_who_for", result, "utter_enquiry_invalid_who_for", dispatcher, tracker)
+        return self._checked("enquiry_who_for", result, "utter_enquiry_invalid_who_for", dispatcher)
 
     def validate_enquiry_availability(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
+        """Optional days and times; a question is answered and the step asked again."""
+        if self._interrupted("enquiry_availability", dispatcher, tracker):
+            return {"enquiry_availability": None}
         result = checks.check_availability(value)
         return self._checked(
-            "enquiry_availability", result, "utter_enquiry_invalid_availability", dispatcher, tracker
+            "enquiry_availability", result, "utter_enquiry_invalid_availability", dispatcher
         )
 
     def validate_enquiry_message(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        # A message may itself be a question for the therapist: never treated as an interruption.
+        """An optional message. A question the page answers is answered, then the visitor says
+        whether it was also their message (two buttons, asked in place of the consent)."""
+        text = _text(tracker)
+        if sentences.is_question(text) and sentences.asks_if_optional(text):
+            dispatcher.utter_message(response="utter_enquiry_step_optional")
+            return {"enquiry_message": None}
         result = checks.check_message(value)
-        if result.ok:
-            return {"enquiry_message": result.value if result.value is not None else SKIPPED}
-        logger.info(
-            "enquiry prompt=enquiry_message rejected reason=%s", result.error.value if result.error else ""
-        )
-        length = len(checks.clean_text(value, keep_newlines=True))
-        dispatcher.utter_message(response="utter_enquiry_message_too_long", length=length)
-        return {"enquiry_message": None}
+        if not result.ok:
+            logger.info(
+                "enquiry prompt=enquiry_message rejected reason=%s", result.error.value if result.error else ""
+            )
+            length = len(checks.clean_text(value, keep_newlines=True))
+            dispatcher.utter_message(response="utter_enquiry_message_too_long", length=length)
+            return {"enquiry_message": None}
+        answer = question_response(text, tracker) if is_form_question(text, tracker) else None
+        if answer and result.value:
+            # Held as the message until the visitor says which it was.
+            dispatcher.utter_message(response=answer)
+            logger.info("enquiry prompt=enquiry_message question answered, message or question asked")
+            return {"enquiry_message": result.value, PROMPT: MESSAGE_OR_QUESTION}
+        # A question the page can't answer is one for the therapist: it is the message.
+        return {"enquiry_message": result.value if result.value is not None else SKIPPED}
 
     def validate_enquiry_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
+        """Yes or no when clear; a question about consent is answered and consent asked again."""
         text, intent = _text(tracker), latest_intent(tracker)
+        if tracker.get_slot(PROMPT) == MESSAGE_OR_QUESTION:
+            return self._message_or_question(text, intent)
         if not _UNSURE.search(text):
             if intent == "deny" or _NO.match(text):
                 logger.info("enquiry consent refused")
@@ -289,22 +450,105 @@ class ValidateEnquiryForm(FormValidationAction):
         dispatcher.utter_message(response="utter_enquiry_invalid_consent")
         return {"enquiry_consent": None}
 
+    @staticmethod
+    def _message_or_question(text: str, intent: str) -> Dict[str, Any]:
+        lowered = text.lower()
+        if re.search(r"\b(only|just) a question\b|\bnot (?:my|a|the) message\b|\bquestion\b", lowered) or (
+            intent == "deny" or _NO.match(text)
+        ):
+            logger.info("enquiry message was only a question: asked again")
+            return {"enquiry_message": None, "enquiry_consent": None, PROMPT: None}
+        if re.search(r"\bmessage\b|\bboth\b|\bkeep\b", lowered) or intent == "affirm" or _YES.match(text):
+            return {"enquiry_consent": None, PROMPT: None}
+        # Anything else: the choice again (the ask action shows it while the prompt says so).
+        return {"enquiry_consent": None}
+
     async def validate_enquiry_confirm(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
+        """Send, an edit by name ("change the name to Jo", "remove the times"), or a question."""
         text = _text(tracker)
-        change = fields_to_change(text)
-        if change:
-            logger.info("enquiry change requested fields=%d", len(change))
-            return {**{slot: None for slot in change}, "enquiry_confirm": None, PROMPT: "summary"}
-        if change == []:
-            return {"enquiry_confirm": None, PROMPT: "which"}
+        edit = sentences.parse_edit(text)
+        if edit is None or edit.field is None:
+            # "actually it's jo2@example.com": a new address or number is an edit of the contact.
+            if sentences.find_email(text).ok or sentences.find_phone(text, region=phone_region()).ok:
+                edit = sentences.Edit(field="contact", value=text)
+        if edit is not None:
+            if edit.field is None:
+                return {"enquiry_confirm": None, PROMPT: "which"}
+            logger.info("enquiry edit field=%s value=%s remove=%s", edit.field, bool(edit.value), edit.remove)
+            return {**self._edit(edit, dispatcher), "enquiry_confirm": None}
         if latest_intent(tracker) == "affirm" or _SEND.match(text):
             return await self._send(dispatcher, tracker)
         if self._interrupted("enquiry_confirm", dispatcher, tracker):
             return {"enquiry_confirm": None, PROMPT: "retry"}
         dispatcher.utter_message(response="utter_enquiry_invalid_confirm")
         return {"enquiry_confirm": None, PROMPT: "none"}
+
+    def _edit(self, edit: sentences.Edit, dispatcher: CollectingDispatcher) -> Dict[str, Any]:
+        """The slots an edit sets (the summary is then shown again), or clears to ask again."""
+        field = edit.field or ""
+        slots = EDIT_SLOTS[field]
+        again = {**{slot: None for slot in slots}, PROMPT: "change"}
+        if edit.remove:
+            if field in ("availability", "message"):
+                dispatcher.utter_message(response="utter_enquiry_changed", change=f"removed the {EDIT_LABELS[field]}")
+                return {slots[0]: SKIPPED, PROMPT: "summary"}
+            dispatcher.utter_message(response="utter_enquiry_cannot_remove", field=EDIT_LABELS[field])
+            return again
+        if not edit.value:
+            return again
+        result: Dict[str, Any] | None = None
+        if field == "name":
+            found = sentences.find_name(edit.value)
+            checked = checks.check_name(found.value if found.ok else edit.value)
+            if checked.ok:
+                result = {"enquiry_name": checked.value}
+            else:
+                dispatcher.utter_message(response="utter_enquiry_invalid_name")
+        elif field == "contact":
+            found_contact = self._contact_found(edit.value, dispatcher, expect=_expected_detail(edit.value))
+            if found_contact and (found_contact.get("enquiry_email") or found_contact.get("enquiry_phone")):
+                result = found_contact
+            elif found_contact:
+                return {**found_contact, PROMPT: "change"}
+        elif field == "who_for":
+            checked = checks.check_who_for(edit.value)
+            if checked.ok:
+                result = {"enquiry_who_for": checked.value}
+            else:
+                dispatcher.utter_message(response="utter_enquiry_invalid_who_for")
+        elif field == "availability":
+            checked = checks.check_availability(edit.value)
+            if checked.ok:
+                result = {"enquiry_availability": checked.value or SKIPPED}
+            else:
+                dispatcher.utter_message(response="utter_enquiry_invalid_availability")
+        elif field == "message":
+            checked = checks.check_message(edit.value)
+            if checked.ok:
+                result = {"enquiry_message": checked.value or SKIPPED}
+            else:
+                length = len(checks.clean_text(edit.value, keep_newlines=True))
+                dispatcher.utter_message(response="utter_enquiry_message_too_long", length=length)
+        if result is None:
+            return again
+        dispatcher.utter_message(response="utter_enquiry_changed", change=f"changed the {EDIT_LABELS[field]}")
+        return {**result, PROMPT: "summary"}
+
+    def _checked(
+        self,
+        slot: str,
+        result: checks.Checked,
+        invalid: str,
+        dispatcher: CollectingDispatcher,
+        **values: Any,
+    ) -> Dict[str, Any]:
+        if result.ok:
+            return {slot: result.value if result.value is not None else SKIPPED}
+        logger.info("enquiry prompt=%s rejected reason=%s", slot, result.error.value if result.error else "")
+        dispatcher.utter_message(response=invalid, **values)
+        return {slot: None}
 
     async def _send(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
         if minor_disclosed(tracker):  # never stored for a visitor under 18, whatever the path
@@ -330,6 +574,43 @@ class ValidateEnquiryForm(FormValidationAction):
         return {"enquiry_confirm": SENT, KEY: key, REFERENCE: result.reference}
 
 
+class ActionAskEnquiryContactMethod(Action):
+    """Ask how to reply, or offer the email address or number typed earlier for confirmation."""
+
+    def name(self) -> str:
+        return "action_ask_enquiry_contact_method"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        offered = _offered(tracker)
+        if offered == "email":
+            email = escape_markdown(tracker.get_slot("enquiry_email") or "")
+            dispatcher.utter_message(response="utter_enquiry_offer_email", email=email)
+        elif offered == "phone":
+            phone = escape_markdown(tracker.get_slot("enquiry_phone") or "")
+            dispatcher.utter_message(response="utter_enquiry_offer_phone", phone=phone)
+        else:
+            dispatcher.utter_message(response="utter_ask_enquiry_contact_method")
+        return []
+
+
+class ActionAskEnquiryConsent(Action):
+    """Ask for consent, or first whether a question typed as the message was the message."""
+
+    def name(self) -> str:
+        return "action_ask_enquiry_consent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        if tracker.get_slot(PROMPT) == MESSAGE_OR_QUESTION:
+            dispatcher.utter_message(response="utter_enquiry_message_or_question")
+        else:
+            dispatcher.utter_message(response="utter_ask_enquiry_consent")
+        return []
+
+
 class ActionAskEnquiryConfirm(Action):
     """Show exactly what will be sent (or which part to change), escaped, before asking to send."""
 
@@ -344,7 +625,7 @@ class ActionAskEnquiryConfirm(Action):
             dispatcher.utter_message(response="utter_enquiry_which_change")
         elif prompt == "retry":
             dispatcher.utter_message(response="utter_enquiry_invalid_confirm")
-        elif prompt == "summary":
+        elif prompt in ("summary", "change", MESSAGE_OR_QUESTION):
             method = tracker.get_slot("enquiry_contact_method")
             contact = (
                 _value(tracker, "enquiry_phone") if method == "phone" else _value(tracker, "enquiry_email")

@@ -1,4 +1,10 @@
-"""Questions asked in the middle of a form: answered, then the same prompt is asked again."""
+"""Questions asked in the middle of a form: answered, then the same prompt is asked again.
+
+Two readers share this: the reflection uses :func:`answer_question` (a "?" or a question word
+first); the enquiry form uses :func:`is_form_question` and :func:`question_response`, which also
+take a confident page-question intent ("tell me about couples work") as a question and never a
+request that answers the step ("can you email me?", ``assistant.enquiries.sentences``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import re
 from rasa_sdk import Tracker
 
 from actions.page_search import best_section
+from assistant.enquiries.sentences import is_question
 
 _QUESTION_START = re.compile(
     r"^\s*(what|how|why|when|where|who|which|is|are|does|do|can|could|will|would|should)\b",
@@ -14,6 +21,9 @@ _QUESTION_START = re.compile(
 )
 # Page questions (answered by the response selector's choice) and a few others.
 PAGE_INTENTS = {"faq", "not_on_page"}
+# A page-question intent this confident is a question even without "?" or a question word.
+CONFIDENT_QUESTION = 0.8
+_TELL_ME = re.compile(r"^\s*(?:please\s+)?(?:tell me|explain|i'?d like to know|i want to know|i wonder)\b", re.I)
 ANSWERED_BY_RESPONSE = {
     "contact": "utter_contact",
     "bot_challenge": "utter_bot_challenge",
@@ -45,6 +55,34 @@ def answer_question(text: str, intent: str, tracker: Tracker) -> str | None:
     """The response that answers a question asked mid-form, or None if the message is an answer."""
     if not looks_like_question(text):
         return None
+    if intent in PAGE_INTENTS:
+        return _retrieval_response(tracker, intent)
+    if intent in ANSWERED_BY_RESPONSE:
+        return ANSWERED_BY_RESPONSE[intent]
+    if intent == "nlu_fallback":
+        match = best_section(text)
+        return f"utter_faq/{match[0]}" if match else None
+    return None
+
+
+def latest_confidence(tracker: Tracker) -> float:
+    """The confidence of the latest message's intent (0 when unknown)."""
+    value = ((tracker.latest_message or {}).get("intent") or {}).get("confidence")
+    return float(value) if isinstance(value, (int, float)) else 0.0
+
+
+def is_form_question(text: str, tracker: Tracker) -> bool:
+    """A question asked instead of an answer: phrased as one, or a confident page question
+    phrased as a request to be told ("tell me about couples work")."""
+    if is_question(text):
+        return True
+    intent = latest_intent(tracker)
+    return bool(_TELL_ME.match(text)) and intent in PAGE_INTENTS and latest_confidence(tracker) >= CONFIDENT_QUESTION
+
+
+def question_response(text: str, tracker: Tracker) -> str | None:
+    """The response that answers a question asked mid-form, or None when the page can't answer it."""
+    intent = latest_intent(tracker)
     if intent in PAGE_INTENTS:
         return _retrieval_response(tracker, intent)
     if intent in ANSWERED_BY_RESPONSE:
