@@ -312,14 +312,16 @@ class ValidateEnquiryForm(FormValidationAction):
                 if "?" in text:  # "I'm Jo, does he see couples?": the question is answered too
                     self._interrupted("enquiry_name", dispatcher, tracker)
                 return {"enquiry_name": result.value, **contact}
+        # Asked again without the form's opening words (the "again" variant of the prompt).
+        again = {"enquiry_name": None, PROMPT: tracker.get_slot(PROMPT) or "again", **contact}
         if self._interrupted("enquiry_name", dispatcher, tracker):
-            return {"enquiry_name": None, **contact}
+            return again
         logger.info("enquiry prompt=enquiry_name rejected")
         if contact or sentences.said_not_a_name(text):
             dispatcher.utter_message(response="utter_enquiry_not_a_name")
         else:
             dispatcher.utter_message(response="utter_enquiry_invalid_name")
-        return {"enquiry_name": None, **contact}
+        return again
 
     def validate_enquiry_contact_method(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -625,7 +627,7 @@ class ActionAskEnquiryConfirm(Action):
             dispatcher.utter_message(response="utter_enquiry_which_change")
         elif prompt == "retry":
             dispatcher.utter_message(response="utter_enquiry_invalid_confirm")
-        elif prompt in ("summary", "change", MESSAGE_OR_QUESTION):
+        elif prompt != "none":  # "summary", or after a field was asked again ("change", "again")
             method = tracker.get_slot("enquiry_contact_method")
             contact = (
                 _value(tracker, "enquiry_phone") if method == "phone" else _value(tracker, "enquiry_email")

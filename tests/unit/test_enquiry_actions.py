@@ -107,7 +107,7 @@ def test_each_answer_is_checked(slot, text, expected, response, dispatcher) -> N
     result = validate(slot, tracker(text), dispatcher)
     assert result[slot] == expected
     # Besides the slot itself, only the contact details that go with it (method, email, phone).
-    assert set(result) - {slot} <= {"enquiry_contact_method", "enquiry_email", "enquiry_phone"}
+    assert set(result) - {slot} <= {"enquiry_contact_method", "enquiry_email", "enquiry_phone", "enquiry_prompt"}
     assert sent(dispatcher) == ([response] if response else [])
 
 
@@ -119,7 +119,7 @@ def test_an_over_long_message_says_how_long_it_was(dispatcher) -> None:
 def test_a_page_question_instead_of_a_name_is_answered_and_the_name_asked_again(dispatcher) -> None:
     selector = {"not_on_page": {"response": {"utter_action": "utter_not_on_page/price"}}}
     t = tracker("how much does it cost?", "not_on_page", response_selector=selector)
-    assert validate("enquiry_name", t, dispatcher) == {"enquiry_name": None}
+    assert validate("enquiry_name", t, dispatcher) == {"enquiry_name": None, "enquiry_prompt": "again"}
     assert sent(dispatcher) == ["utter_not_on_page/price"]
 
 
