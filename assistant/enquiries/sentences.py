@@ -419,11 +419,15 @@ def parse_edit(text: str) -> Edit | None:
     """
     cleaned = _clean(text)
     lowered = cleaned.lower()
-    lead = r"^(?:(?:please|ok|okay|actually|sorry|oh|oops|wait|hmm|and|also|yes|no)[\s,.!]+)*(?:(?:can|could|would)\s+(?:you|we|i)\s+(?:please\s+)?|i'?d\s+like\s+to\s+|i\s+want\s+to\s+|let'?s\s+|please\s+)?"
+    lead = r"^(?:(?:please|ok|okay|actually|sorry|oh|oops|wait|hmm|and|also|yes|no)[\s,.!]+)*(?:(?:can|could|would)\s+(?:you|we|i)\s+(?:please\s+)?|i'?d\s+like\s+to\s+|i\s+(?:want|need|have)\s+to\s+|i'?ll\s+|let'?s\s+|let\s+me\s+|please\s+)?"
     # "remove the times", "can you delete my message", "no times please"
     for field, words in _FIELD_WORDS:
         if re.match(rf"{lead}{_REMOVE_VERB}\s+(?:the\s+|my\s+|any\s+)?(?:{words})\b", lowered):
             return Edit(field=field, remove=True)
+    # Just a field named ("the name", "my email please"), as after "what would you like to change?"
+    for field, words in _FIELD_WORDS:
+        if re.match(rf"{lead}(?:the\s+|my\s+)?(?:{words})(?:\s+please)?[\s.!]*$", lowered):
+            return Edit(field=field)
     verb = re.match(rf"{lead}{_CHANGE_VERB}\b", lowered)
     mine = re.match(
         rf"{lead}(?:my|the)\s+(?:{'|'.join(w for _, w in _FIELD_WORDS)})\s+(?:is|should be)\b", lowered
