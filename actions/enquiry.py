@@ -149,7 +149,7 @@ def fields_to_change(text: str) -> List[str] | None:
 
 
 def _offered(tracker: Tracker) -> str | None:
-    """"email" or "phone" when an address or number typed before the contact step awaits
+    """Says "email" or "phone" when an address or number typed before the contact step awaits
     confirmation (the method not chosen yet)."""
     if tracker.get_slot("enquiry_contact_method"):
         return None
@@ -282,7 +282,9 @@ class ValidateEnquiryForm(FormValidationAction):
         if phone.ok:
             return {"enquiry_contact_method": "phone", "enquiry_phone": phone.value, "enquiry_email": None}
         if email.problem not in (None, Problem.NONE_FOUND) and expect != "phone":
-            dispatcher.utter_message(response=EMAIL_PROBLEMS.get(email.problem, "utter_enquiry_invalid_email"))
+            dispatcher.utter_message(
+                response=EMAIL_PROBLEMS.get(email.problem, "utter_enquiry_invalid_email")
+            )
             logger.info("enquiry email rejected reason=%s", email.problem.value)
             return {"enquiry_contact_method": "email", "enquiry_email": None, "enquiry_phone": None}
         if phone.problem not in (None, Problem.NONE_FOUND) and expect != "email":
@@ -404,9 +406,7 @@ class ValidateEnquiryForm(FormValidationAction):
         if self._interrupted("enquiry_availability", dispatcher, tracker):
             return {"enquiry_availability": None}
         result = checks.check_availability(value)
-        return self._checked(
-            "enquiry_availability", result, "utter_enquiry_invalid_availability", dispatcher
-        )
+        return self._checked("enquiry_availability", result, "utter_enquiry_invalid_availability", dispatcher)
 
     def validate_enquiry_message(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -420,7 +420,8 @@ class ValidateEnquiryForm(FormValidationAction):
         result = checks.check_message(value)
         if not result.ok:
             logger.info(
-                "enquiry prompt=enquiry_message rejected reason=%s", result.error.value if result.error else ""
+                "enquiry prompt=enquiry_message rejected reason=%s",
+                result.error.value if result.error else "",
             )
             length = len(checks.clean_text(value, keep_newlines=True))
             dispatcher.utter_message(response="utter_enquiry_message_too_long", length=length)
@@ -494,7 +495,9 @@ class ValidateEnquiryForm(FormValidationAction):
         again = {**{slot: None for slot in slots}, PROMPT: "change"}
         if edit.remove:
             if field in ("availability", "message"):
-                dispatcher.utter_message(response="utter_enquiry_changed", change=f"removed the {EDIT_LABELS[field]}")
+                dispatcher.utter_message(
+                    response="utter_enquiry_changed", change=f"removed the {EDIT_LABELS[field]}"
+                )
                 return {slots[0]: SKIPPED, PROMPT: "summary"}
             dispatcher.utter_message(response="utter_enquiry_cannot_remove", field=EDIT_LABELS[field])
             return again

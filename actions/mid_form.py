@@ -23,7 +23,9 @@ _QUESTION_START = re.compile(
 PAGE_INTENTS = {"faq", "not_on_page"}
 # A page-question intent this confident is a question even without "?" or a question word.
 CONFIDENT_QUESTION = 0.8
-_TELL_ME = re.compile(r"^\s*(?:please\s+)?(?:tell me|explain|i'?d like to know|i want to know|i wonder)\b", re.I)
+_TELL_ME = re.compile(
+    r"^\s*(?:please\s+)?(?:tell me|explain|i'?d like to know|i want to know|i wonder)\b", re.I
+)
 ANSWERED_BY_RESPONSE = {
     "contact": "utter_contact",
     "bot_challenge": "utter_bot_challenge",
@@ -77,7 +79,11 @@ def is_form_question(text: str, tracker: Tracker) -> bool:
     if is_question(text):
         return True
     intent = latest_intent(tracker)
-    return bool(_TELL_ME.match(text)) and intent in PAGE_INTENTS and latest_confidence(tracker) >= CONFIDENT_QUESTION
+    return (
+        bool(_TELL_ME.match(text))
+        and intent in PAGE_INTENTS
+        and latest_confidence(tracker) >= CONFIDENT_QUESTION
+    )
 
 
 def question_response(text: str, tracker: Tracker) -> str | None:

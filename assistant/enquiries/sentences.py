@@ -157,7 +157,7 @@ def find_name(text: str) -> Found:
 
 
 def said_not_a_name(text: str) -> bool:
-    """"I'm not sure", "I'm nervous", "I'd rather not say": said instead of a name."""
+    """True for what is said instead of a name: "I'm not sure", "I'm nervous", "I'd rather not"."""
     cleaned = _clean(text)
     if _NOT_A_NAME_PHRASES.match(cleaned):
         return True

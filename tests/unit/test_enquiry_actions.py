@@ -107,7 +107,12 @@ def test_each_answer_is_checked(slot, text, expected, response, dispatcher) -> N
     result = validate(slot, tracker(text), dispatcher)
     assert result[slot] == expected
     # Besides the slot itself, only the contact details that go with it (method, email, phone).
-    assert set(result) - {slot} <= {"enquiry_contact_method", "enquiry_email", "enquiry_phone", "enquiry_prompt"}
+    assert set(result) - {slot} <= {
+        "enquiry_contact_method",
+        "enquiry_email",
+        "enquiry_phone",
+        "enquiry_prompt",
+    }
     assert sent(dispatcher) == ([response] if response else [])
 
 
