@@ -19,6 +19,16 @@ LOG_DIR=${LOG_DIR:-var/log}
 mkdir -p "$LOG_DIR" var
 # Logs are appended (a restarted part keeps its history); the caller clears them.
 
+# At DEBUG, Rasa and its libraries log what visitors type and every slot value: refused
+# unless ALLOW_DEBUG_LOGS=1 (on a machine with no real visitors). Rasa itself refuses
+# `rasa run --debug` too (assistant/log_guard.py).
+if [[ "${LOG_LEVEL:-}" =~ ^[Dd][Ee][Bb][Uu][Gg]$ && "${ALLOW_DEBUG_LOGS:-}" != 1 ]]; then
+  refusal="DEBUG logging refused: at DEBUG, Rasa logs what visitors type. Set ALLOW_DEBUG_LOGS=1 only on a machine with no real visitors."
+  echo "$refusal" >&2
+  echo "$(date '+%F %T') WARNING serve.sh - $refusal" >>"$LOG_DIR/rasa.log"
+  export LOG_LEVEL=INFO
+fi
+
 export PYTHONPATH=${PYTHONPATH:-$PWD}
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-3}
 # The sentence encoder's small matrix products are fastest on one BLAS thread per process.
