@@ -2,8 +2,17 @@
 
 The visitor's words are only read here, never stored by these actions: a
 prompt's slot ends up holding ``answered`` or ``skipped``, the running list of
-theme ids is the only thing carried between turns, and everything is cleared
-when the reflection ends or stops. Nothing here logs what the visitor typed.
+themes (``theme`` or ``theme|cue``, a cue made only of the patterns' words,
+``assistant.reflection.compose``) is the only thing carried between turns, and
+everything is cleared when the reflection ends or stops. An acknowledgement may
+mirror a short phrase of the answer, in that turn's message only (the tracker
+store keeps ``utter_reflect_ack_*`` messages without their text). Nothing here
+logs what the visitor typed.
+
+"Carry on" / "where were we" picks the reflection up at the prompt it was left
+at: in the middle of it (after a question) the same prompt is asked again; after
+a safety message or "Get help now" closed it, ``action_resume_reflection`` marks
+the earlier prompts as done and runs the form again from that prompt.
 """
 
 from __future__ import annotations
@@ -13,12 +22,12 @@ import re
 from typing import Any, Dict, List, Sequence
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.mid_form import answer_question, latest_intent, looks_like_question  # noqa: F401
-from actions.reflection_themes import find_themes, focus_areas, theme_labels
+from actions.reflection_themes import find_hits, theme_labels  # noqa: F401 - theme_labels re-exported
 from assistant.private_slots import (
     REFLECTION_FORM,
     REFLECTION_PROMPTS,
@@ -26,6 +35,7 @@ from assistant.private_slots import (
     REFLECTION_SLOTS,  # noqa: F401 - re-exported for the tests; declared there only
     REFLECTION_THEMES_SLOT,
 )
+from assistant.reflection.compose import acknowledgement, entries, summary_lines
 from assistant.safety.minor import minor_disclosed
 
 logger = logging.getLogger(__name__)
@@ -46,16 +56,21 @@ READ_MORE = {
     "focus_lifestyle": "What is lifestyle synchronisation?",
     "erotic_integrity": "What does healing look like?",
 }
-FOCUS_RESPONSES = {
-    "focus_dopamine": "utter_reflection_focus_dopamine",
-    "focus_attachment": "utter_reflection_focus_attachment",
-    "focus_somatic": "utter_reflection_focus_somatic",
-    "focus_relational": "utter_reflection_focus_relational",
-    "focus_lifestyle": "utter_reflection_focus_lifestyle",
-    "erotic_integrity": "utter_reflection_focus_integrity",
-}
 
 _SKIP = re.compile(r"^\s*(skip|next|pass|n/?a|-+)\W*$", re.IGNORECASE)
+# "carry on", "where were we?", "ok, can we continue": a short message asking to go on.
+_RESUME = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|right|sorry|yes|yeah|fine|so|i'?m\s+(?:ok(?:ay)?|fine|alright|good)(?:\s+now)?)\W+)*(?:(?:can|could|shall)\s+we\s+|let'?s\s+|please\s+)?"
+    r"(?:carry\s+on|continue|keep\s+going|go\s+on|resume|where\s+(?:were|was)\s+(?:we|i)|pick\s+up\s+where\s+we\s+left\s+off)"
+    r"(?:\s+(?:then|please|pls|now))?\W*$",
+    re.IGNORECASE,
+)
+RESUME_INTENT = "resume"
+
+
+def asks_to_resume(text: str, intent: str) -> bool:
+    """Whether the message asks to go on with the reflection ("carry on", "where were we?")."""
+    return intent == RESUME_INTENT or bool(_RESUME.match(text))
 
 
 def join_labels(labels: Sequence[str]) -> str:
@@ -98,23 +113,25 @@ class ValidateReflectionForm(FormValidationAction):
             dispatcher.utter_message(response="utter_reflect_ack_skip")
             logger.info("reflection prompt=%s skipped", slot)
             return {slot: SKIPPED}
+        if asks_to_resume(text, intent):
+            dispatcher.utter_message(response="utter_reflection_resume_here")
+            logger.info("reflection prompt=%s asked to carry on, prompt repeated", slot)
+            return {slot: None}
         question_answer = answer_question(text, intent, tracker)
         if question_answer:
             dispatcher.utter_message(response=question_answer)
             logger.info("reflection prompt=%s question answered, prompt repeated", slot)
             return {slot: None}
-        found = find_themes(text)
+        hits = find_hits(text)
         known = list(tracker.get_slot(THEMES_SLOT) or [])
-        themes = known + [t for t in found if t not in known]
-        if found:
-            short = slot.removeprefix("reflect_")
-            dispatcher.utter_message(
-                response=f"utter_reflect_ack_{short}", themes=join_labels(theme_labels(found))
-            )
+        short = slot.removeprefix("reflect_")
+        ack = acknowledgement(hits, short)
+        if ack:
+            dispatcher.utter_message(response=f"utter_reflect_ack_{short}", themes=ack)
         else:
             dispatcher.utter_message(response="utter_reflect_ack_plain")
-        logger.info("reflection prompt=%s answered themes=%d", slot, len(found))
-        return {slot: ANSWERED, THEMES_SLOT: themes}
+        logger.info("reflection prompt=%s answered themes=%d", slot, len(hits))
+        return {slot: ANSWERED, THEMES_SLOT: known + entries(hits)}
 
     def validate_reflect_before(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -164,12 +181,8 @@ class ActionReflectionSummary(Action):
         if not themes:
             dispatcher.utter_message(response="utter_reflection_no_themes")
             return cleared()
-        dispatcher.utter_message(
-            response="utter_reflection_summary", themes=join_labels(theme_labels(themes))
-        )
-        areas = focus_areas(themes)
-        for area in areas:
-            dispatcher.utter_message(response=FOCUS_RESPONSES[area])
+        lines, areas = summary_lines(themes)
+        dispatcher.utter_message(response="utter_reflection_summary", themes=lines)
         dispatcher.utter_message(response="utter_reflection_next_steps", read_more=READ_MORE[areas[0]])
         return cleared()
 
@@ -186,3 +199,57 @@ class ActionStopReflection(Action):
         logger.info("reflection stopped by the visitor")
         dispatcher.utter_message(response="utter_reflection_stopped")
         return cleared()
+
+
+def paused_prompt(events: Sequence[Dict[str, Any]]) -> str | None:
+    """The prompt a reflection of this session was left at when something else closed it, or None.
+
+    A reflection that finished (its summary) or that the visitor stopped is not paused;
+    one closed by a safety message or "Get help now" is, at the prompt it was asking.
+    """
+    paused: str | None = None
+    asking: str | None = None
+    active = False
+    for event in events:
+        kind = event.get("event")
+        if kind == "session_started":
+            paused, asking, active = None, None, False
+        elif kind == "active_loop":
+            if event.get("name") == FORM:
+                active, asking, paused = True, None, None
+            elif active:
+                active, paused = False, asking
+        elif kind == "slot" and event.get("name") == "requested_slot" and active:
+            value = event.get("value")
+            if value in PROMPTS:
+                asking = value
+        elif kind == "action" and event.get("name") in (
+            "action_reflection_summary",
+            "action_stop_reflection",
+        ):
+            paused = None
+    return None if active else paused
+
+
+class ActionResumeReflection(Action):
+    """Pick the reflection up at the prompt it was left at, or say there is none to pick up."""
+
+    def name(self) -> str:
+        return "action_resume_reflection"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        prompt = paused_prompt(tracker.events)
+        if prompt is None:
+            logger.info("reflection resume asked with none paused")
+            dispatcher.utter_message(response="utter_reflection_nothing_to_resume")
+            return []
+        if minor_disclosed(tracker):
+            dispatcher.utter_message(response="utter_reflection_adults_only")
+            return cleared()
+        logger.info("reflection resumed at prompt=%s", prompt)
+        dispatcher.utter_message(response="utter_reflection_resume")
+        done = PROMPTS[: PROMPTS.index(prompt)]
+        events: List[EventType] = [SlotSet(p, ANSWERED) for p in done if tracker.get_slot(p) is None]
+        return events + [FollowupAction(FORM)]

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Iterable, List
 
 from assistant.reflection import themes as theme_patterns
+from assistant.reflection.themes import ThemeHit
 from assistant.settings import get_settings
+
+
+def find_hits(text: str) -> List[ThemeHit]:
+    """The themes of one answer with their strength and a short phrase around each (for this turn only)."""
+    if not text.strip():
+        return []
+    return theme_patterns.get_finder(str(get_settings().spacy_model)).find_hits(text)
 
 
 def find_themes(text: str) -> List[str]:

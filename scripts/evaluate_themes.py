@@ -3,8 +3,12 @@
 Reads a YAML file of answers with expected theme ids (tests/reflection/answers.yml, the
 tuning set, or tests/reflection/heldout.yml, never tuned on), runs every answer through
 ``assistant.reflection.ThemeFinder`` with the offline spaCy pipeline, and prints micro
-precision/recall/F1, a per-theme table (worst first) and the exact-match rate. Exits 1
-when micro precision or recall is below the given minimum.
+precision/recall/F1, a per-theme table (worst first) and the exact-match rate. Then it
+checks the summaries: the answers are grouped into reflections (the n-th answer to each
+prompt), each reflection is summarised as the assistant would (``assistant.reflection.compose``)
+and every theme the summary names must be labelled on one of that reflection's answers.
+Exits 1 when micro precision or recall is below the given minimum, or when a summary
+names a theme that is not in its answers.
 
 --show-errors prints the answers whose themes differ; those are test-set texts, never
 visitor text. Do not use it on the held-out file to change patterns.
@@ -28,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.reflection import THEMES, ThemeFinder, get_finder  # noqa: E402
+from assistant.reflection.compose import entries, named_themes  # noqa: E402
 from assistant.settings import DEFAULT_SPACY_MODEL  # noqa: E402
 
 
@@ -100,6 +105,31 @@ def evaluate(finder: ThemeFinder, answers: Sequence[Answer]) -> Tuple[Scores, Li
     return score((answer.themes, themes) for answer, themes in found), found
 
 
+def reflections(answers: Sequence[Answer]) -> List[List[Answer]]:
+    """The answers grouped as reflections: the n-th answer to each prompt together."""
+    by_prompt: dict[str, List[Answer]] = {}
+    for answer in answers:
+        by_prompt.setdefault(answer.prompt, []).append(answer)
+    size = max((len(group) for group in by_prompt.values()), default=0)
+    return [[group[n] for group in by_prompt.values() if n < len(group)] for n in range(size)]
+
+
+def summary_check(finder: ThemeFinder, answers: Sequence[Answer]) -> Tuple[int, List[Tuple[int, str]]]:
+    """How many themes the summaries name, and (reflection number, theme) for each not in its answers."""
+    named = 0
+    absent: List[Tuple[int, str]] = []
+    for n, group in enumerate(reflections(answers)):
+        carried: List[str] = []
+        for answer in group:
+            carried += entries(finder.find_hits(answer.text))
+        present = {theme for answer in group for theme in answer.themes}
+        for theme in named_themes(carried):
+            named += 1
+            if theme not in present:
+                absent.append((n, theme))
+    return named, absent
+
+
 def _table(scores: Scores) -> List[str]:
     rows = []
     themes = [t for t in THEMES if scores.tp[t] + scores.fp[t] + scores.fn[t]]
@@ -144,10 +174,23 @@ def main(argv: List[str]) -> int:
     print("per theme, worst first:")
     print("\n".join(_table(scores)))
 
+    named, absent = summary_check(get_finder(args.model), answers)
+    groups = len(reflections(answers))
+    print(
+        f"summaries of {groups} reflections name {named} themes; "
+        f"{named - len(absent)} of them are in the answers ({len(absent)} not)"
+    )
+    for n, theme in absent:
+        print(f"  reflection {n + 1}: summary names {theme}, which none of its answers contains")
+
+    failed = 0
     if scores.precision() < args.min_precision or scores.recall() < args.min_recall:
         print(f"FAILED: precision/recall below {args.min_precision:.0%}/{args.min_recall:.0%}")
-        return 1
-    return 0
+        failed = 1
+    if absent:
+        print("FAILED: a summary names a theme that is not in its answers")
+        failed = 1
+    return failed
 
 
 if __name__ == "__main__":

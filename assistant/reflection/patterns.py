@@ -168,7 +168,7 @@ CUES: Dict[str, Dict[Mode, Sequence[Cue]]] = {
             "thrill", "thrilling", "excitement", "excited", "exciting", "exhilarating", "exhilaration",
             "adrenaline", "dopamine", "novelty", "anticipation", "anticipate", "the unknown", "butterflies",
             "spark", "danger", "dangerous", "naughty", "forbidden", "risky", "alive", "buzz", "buzzing",
-            "look forward",
+            "look forward", "on top of the world", "slot machine", "slot machines", "lottery", "jackpot",
             [w("a", "the", "that", "this", "what", "such", "quick", "little", "big", "instant"), w("rush")],
             [{**SENT_START, "LOWER": "rush"}],
             [w("a", "the", "that", "natural", "quick", "little", "big", "instant"), w("high")],
@@ -198,6 +198,8 @@ CUES: Dict[str, Dict[Mode, Sequence[Cue]]] = {
             [w("hours", "time", "evenings", "nights", "days"), ADV, lem("go", "pass", "disappear", "vanish", "fly",
                                                                           "slip", "drift")],
             [w("always", "still", "just", "keep"), lem("want"), w("more")],
+            [lem("lose", "waste"), opt(w("a", "the", "my", "whole", "entire")), opt(w("whole", "entire")),
+             w("evening", "evenings", "night", "afternoon", "afternoons", "weekend", "weekends", "day")],
             [w("just"), w("what"), w("i"), w("do")],
             [lem("do"), w("it", "this"), w("again")],
         ],
@@ -242,6 +244,9 @@ CUES: Dict[str, Dict[Mode, Sequence[Cue]]] = {
              w("racing", "race", "races", "spinning", "whirring")],
         ],
         Mode.FIXED: [
+            # "my mind won't stop racing" (GUIDELINE: racing mind)
+            [w("mind", "thoughts", "head", "brain"), lem("will", "can", "do"), NEG, ADV, lem("stop"),
+             w("racing", "spinning", "whirring")],
             [lem("can", "could"), NEG, ADV, w("relax", "unwind", "switch", "settle", "calm", "cope", "breathe")],
         ],
     },
@@ -257,6 +262,8 @@ CUES: Dict[str, Dict[Mode, Sequence[Cue]]] = {
             [lem("feel"), ADV, w("safe")],
             [lem("be"), w("someone", "somebody"), w("else")],
             [w("a"), w("break"), w("from")],
+            # "it makes the loneliness go away for a bit"
+            [lem("make"), opt(w("the", "my", "it", "that", "everything")), opt(ANY), w("go"), w("away")],
         ],
     },
     "body_sensations": {
@@ -433,6 +440,8 @@ CUES: Dict[str, Dict[Mode, Sequence[Cue]]] = {
             [w("freedom"), w("from")],
             [lem("go"), w("a"), w("day", "week", "night", "evening"), w("without")],
             [w("self"), w("control")],
+            # "to not feel controlled by my phone", "not to be ruled by it"
+            [NEG, opt(w("to")), opt(lem("feel", "be")), w("controlled", "ruled", "run"), w("by")],
             [lem("break"), w("the", "this", "that"), w("habit", "cycle", "loop", "pattern")],
         ],
     },
@@ -488,6 +497,13 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
         [w("alone"), w("time")],
         [w("on"), w("my"), w("own"), w("terms")],
         [w("disconnected"), w("from"), w("my"), w("body")],
+        # "I was going to say lonely but it's not that": a word considered, then set aside
+        [w("going"), w("to"), w("say"), w("lonely", "alone", "isolated")],
+    ],
+    "rejection": [
+        # "hours go by and I haven't noticed": the visitor not noticing, not being unnoticed
+        [w("i", "you", "we"), opt(lem("have", "do")), NEG, ADV, w("noticed", "notice", "noticing")],
+        [w("without"), w("noticing", "realising", "realizing")],
     ],
     "validation": [
         [lem("pay"), ADV, w("attention")],
@@ -501,6 +517,10 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
         [w("a", "the"), w("high"), w("school", "street")],
     ],
     "chasing": [
+        # "I don't get enough sleep": not enough of something else, not the chase
+        [NEG, ADV, opt(lem("get", "have")), ADV, w("enough"),
+         w("sleep", "rest", "exercise", "food", "money", "time", "hours", "daylight", "sun", "sunlight",
+           "fresh", "support", "help", "downtime", "energy", "water")],
         [w("i"), opt(lem("be")), NEG, ADV, opt(w("good", "attractive", "pretty", "interesting", "sexy")),
          w("enough")],
         [w("am"), NEG, ADV, opt(w("good", "attractive", "pretty", "interesting", "sexy")), w("enough")],
@@ -523,6 +543,7 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
         [w("about", "of", "with"), w("my"), w("body")],
     ],
     "secrecy": [
+        [w("without"), w("noticing", "realising", "realizing")],  # the visitor's own, not hiding from someone
         [lem("lie"), w("in", "on", "down", "awake", "there", "around", "back", "next", "flat", "still", "here",
                        "beside")],
     ],
@@ -534,6 +555,8 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
     ],
     "sleep": [
         OTHERS_ASLEEP,
+        # "I sleep like a baby, no issues there": sleep that is fine
+        [lem("sleep"), w("like"), w("a"), w("baby", "log", "rock")],
         [lem("sleep"), w("with", "around")],
     ],
     "exercise": [

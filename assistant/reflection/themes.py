@@ -23,12 +23,13 @@ from typing import Dict, Iterable, List, Mapping, Set, Tuple
 from spacy.language import Language
 from spacy.lookups import Table
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from assistant.language import load_pipeline
 from assistant.reflection.normalise import normalise
 from assistant.reflection.patterns import CUES, EXCLUDE, Mode, Pattern
 from assistant.reflection.polarity import affirmed
+from assistant.reflection.quotes import quote_of
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ _ALL_THEMES: Tuple[Theme, ...] = (
     Theme("sleep", "sleep and late nights", "focus_lifestyle"),
     Theme("exercise", "exercise and movement", "focus_lifestyle"),
     Theme("mood_energy", "low mood or energy", "focus_lifestyle"),
-    Theme("work_routine", "work and your daily routine", "focus_lifestyle"),
+    Theme("work_routine", "the time of day or week, and work", "focus_lifestyle"),
     # Wishes: what the visitor would like instead.
     Theme("wish_choice", "having more choice and control", "erotic_integrity"),
     Theme("wish_honesty", "being honest and open", "erotic_integrity"),
@@ -91,12 +92,33 @@ def focus_areas(theme_ids: Iterable[str]) -> List[str]:
 
 
 @dataclass(frozen=True)
+class ThemeHit:
+    """A theme found in one answer: how many of its cues were affirmed, and where the first was.
+
+    ``quote`` is a short phrase of the answer around the first cue, in the visitor's own
+    words, for the acknowledgement of that same turn (never stored). ``cue`` is the matched
+    cue when all its words are words of the patterns (``"sunday nights"``), else ``""``.
+    """
+
+    theme: str
+    count: int
+    first: int
+    quote: str = ""
+    cue: str = ""
+
+
+# Words a cue may contain besides the patterns' own (a cue made only of these is dropped).
+_FUNCTION_WORDS = frozenset({"a", "an", "the", "my", "on", "at", "in", "of", "to", "i", "me", "and"})
+
+
+@dataclass(frozen=True)
 class _Compiled:
     phrases: PhraseMatcher
     cues: Matcher
     exclusions: Matcher
     vocabulary: frozenset[str]
     inflected: Table
+    cue_words: frozenset[str]
 
 
 class ThemeFinder:
@@ -112,21 +134,43 @@ class ThemeFinder:
 
     def find(self, text: str) -> List[str]:
         """Theme ids affirmed in ``text``, in order of first appearance, without repeats."""
+        return [hit.theme for hit in self.find_hits(text)]
+
+    def find_hits(self, text: str) -> List[ThemeHit]:
+        """The themes affirmed in ``text`` with how often each came up and a short phrase around it.
+
+        Ordered as ``find`` orders theme ids. ``quote`` is taken from ``text`` itself, for an
+        acknowledgement in the same turn only; ``cue`` holds only words of the cue patterns.
+        """
         if not text or not text.strip():
             return []
         compiled = self._compile()
         doc = self._nlp(normalise(text[:MAX_CHARS], self._known, compiled.inflected.__contains__))
         excluded = self._excluded_spans(doc, compiled)
-        first: Dict[str, int] = {}
+        spans: Dict[str, List[Tuple[int, int]]] = {}
         for key, start, end in self._cue_matches(doc, compiled):
             theme, mode = key.split("|")
-            if theme in first and first[theme] <= start:
-                continue
+            taken = spans.get(theme, [])
+            if taken and start < taken[-1][1]:
+                continue  # overlaps a match already counted for this theme
             if any(s <= start and end <= e for s, e in excluded.get(theme, ())):
                 continue
             if affirmed(doc, start, end, Mode(mode)):
-                first[theme] = start
-        return sorted(first, key=lambda theme: (first[theme], _ORDER[theme]))
+                spans.setdefault(theme, []).append((start, end))
+        order = sorted(spans, key=lambda theme: (spans[theme][0][0], _ORDER[theme]))
+        hits = []
+        for theme in order:
+            start, end = spans[theme][0]
+            hits.append(
+                ThemeHit(
+                    theme=theme,
+                    count=len(spans[theme]),
+                    first=start,
+                    quote=quote_of(doc, start, end, text[:MAX_CHARS]),
+                    cue=self._cue_words(doc[start:end], compiled),
+                )
+            )
+        return hits
 
     def find_all(self, texts: Iterable[str]) -> List[str]:
         """Theme ids across several answers, in order of first appearance, without repeats."""
@@ -136,6 +180,15 @@ class ThemeFinder:
         return found
 
     # --- internals ---------------------------------------------------------------------
+
+    def _cue_words(self, span: Span, compiled: _Compiled) -> str:
+        """The matched words when every one is a word of the cue patterns (never other visitor words)."""
+        words = [token.lower_ for token in span if not token.is_punct]
+        if not words or len(words) > 4 or any(word not in compiled.cue_words for word in words):
+            return ""
+        if all(word in _FUNCTION_WORDS for word in words):
+            return ""
+        return " ".join(words)
 
     def _known(self, word: str) -> bool:
         compiled = self._compile()
@@ -175,8 +228,11 @@ class ThemeFinder:
         for theme, patterns in EXCLUDE.items():
             exclusions.add(theme, [self._lemmatised(pattern) for pattern in patterns])
         lookups = self._nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        cue_words = frozenset(words) - _FUNCTION_WORDS
         words.update(str(value) for value in lookups.values())
-        self._compiled = _Compiled(phrases, cues, exclusions, frozenset(words), lookups)
+        self._compiled = _Compiled(
+            phrases, cues, exclusions, frozenset(words), lookups, cue_words | _FUNCTION_WORDS
+        )
         return self._compiled
 
     def _lemma(self, word: str) -> str:

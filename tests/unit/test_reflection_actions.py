@@ -13,12 +13,14 @@ from actions.reflection import (
     PROMPTS,
     REFLECTION_SLOTS,
     ActionReflectionSummary,
+    ActionResumeReflection,
     ActionStopReflection,
     ValidateReflectionForm,
     join_labels,
     looks_like_question,
 )
 from assistant import tracker_store
+from assistant.reflection.themes import ThemeHit
 from assistant.safety.routes import SAFETY_INTENTS
 from tests.conftest import all_responses
 
@@ -49,9 +51,13 @@ def sent(dispatcher) -> List[str]:
 
 @pytest.fixture
 def fake_themes(monkeypatch):
+    """Answers mapped to theme ids; each hit quotes the answer, as the finder would."""
     found: Dict[str, List[str]] = {}
-    monkeypatch.setattr(reflection, "find_themes", lambda text: found.get(text, []))
-    monkeypatch.setattr(reflection, "theme_labels", lambda ids: [f"label of {i}" for i in ids])
+
+    def hits(text: str) -> List[ThemeHit]:
+        return [ThemeHit(theme, 1, n, quote=text, cue="") for n, theme in enumerate(found.get(text, []))]
+
+    monkeypatch.setattr(reflection, "find_hits", hits)
     return found
 
 
@@ -63,7 +69,30 @@ def test_an_answer_is_acknowledged_by_its_themes_and_only_ids_are_kept(slot, dis
     assert "lonely at night" not in str(result)
     [message] = dispatcher.messages
     assert message["response"] == f"utter_reflect_ack_{slot.removeprefix('reflect_')}"
-    assert message["themes"] == "label of loneliness and label of sleep"
+    # mirrored in this turn's message only (the tracker store keeps it without its text)
+    assert message["themes"].startswith("When you say “lonely at night”, it sounds like")
+    assert message["response"].startswith(tracker_store.PRIVATE_RESPONSE_PREFIXES)
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("can we carry on?", "resume"),
+        ("where were we", "nlu_fallback"),
+        ("ok, carry on", "affirm"),
+        ("Can we continue please?", "faq"),
+    ],
+)
+def test_carry_on_in_the_middle_asks_the_same_prompt_again(text, intent, dispatcher, fake_themes) -> None:
+    assert validate("reflect_secrecy", tracker(text, intent), dispatcher) == {"reflect_secrecy": None}
+    assert sent(dispatcher) == ["utter_reflection_resume_here"]
+
+
+@pytest.mark.parametrize("text", ["I carry on even when I know I should stop", "it goes on for hours"])
+def test_an_answer_that_mentions_carrying_on_is_still_an_answer(text, dispatcher, fake_themes) -> None:
+    assert (
+        validate("reflect_after", tracker(text, "share_context"), dispatcher)["reflect_after"] == "answered"
+    )
 
 
 def test_an_answer_without_themes_gets_a_plain_acknowledgement(dispatcher, fake_themes) -> None:
@@ -154,13 +183,10 @@ def test_summary_names_themes_and_focus_areas_and_clears_everything(dispatcher) 
     events = run(ActionReflectionSummary(), t, dispatcher)
     assert_cleared(events)
     responses = sent(dispatcher)
-    assert responses[0] == "utter_reflection_summary"
-    assert (
-        "utter_reflection_focus_attachment" in responses and "utter_reflection_focus_lifestyle" in responses
-    )
-    assert responses[-1] == "utter_reflection_next_steps"
+    assert responses == ["utter_reflection_summary", "utter_reflection_next_steps"]  # at most three messages
     assert dispatcher.messages[-1]["read_more"] == reflection.READ_MORE["focus_attachment"]
-    assert "lonel" in dispatcher.messages[0]["themes"]
+    themes = dispatcher.messages[0]["themes"]
+    assert "lonel" in themes and "Attachment awareness" in themes and "Lifestyle synchronisation" in themes
 
 
 def test_summary_without_themes_says_so_honestly(dispatcher) -> None:
@@ -181,9 +207,8 @@ def test_stop_is_kind_and_clears_every_answer(dispatcher) -> None:
 
 def test_every_response_the_actions_use_exists() -> None:
     responses = all_responses()
-    used = {f"utter_reflect_ack_{p.removeprefix('reflect_')}" for p in PROMPTS} | set(
-        reflection.FOCUS_RESPONSES.values()
-    )
+    used = {f"utter_reflect_ack_{p.removeprefix('reflect_')}" for p in PROMPTS}
+    used |= {"utter_reflection_resume", "utter_reflection_resume_here", "utter_reflection_nothing_to_resume"}
     used |= {
         "utter_reflect_ack_plain",
         "utter_reflect_ack_skip",
@@ -212,7 +237,9 @@ def test_the_tracker_store_knows_every_reflection_slot() -> None:
 
 
 def test_every_read_more_question_is_a_page_section() -> None:
-    assert set(reflection.READ_MORE) == set(reflection.FOCUS_RESPONSES)
+    from assistant.reflection.compose import FOCUS
+
+    assert set(reflection.READ_MORE) == set(FOCUS)
 
 
 def test_the_default_response_selector_key_is_understood(dispatcher, fake_themes) -> None:
@@ -223,3 +250,77 @@ def test_the_default_response_selector_key_is_understood(dispatcher, fake_themes
     t = tracker("what is it?", "faq", response_selector=selector)
     assert validate("reflect_before", t, dispatcher) == {"reflect_before": None}
     assert sent(dispatcher) == ["utter_faq/overview"]
+
+
+# --- picking the reflection up again ("carry on", "where were we") -----------------------
+
+
+def _events(*items: Dict[str, Any]) -> List[Dict[str, Any]]:
+    return [{"event": "session_started"}, *items]
+
+
+def _asked(prompt: str) -> Dict[str, Any]:
+    return {"event": "slot", "name": "requested_slot", "value": prompt}
+
+
+STARTED = {"event": "active_loop", "name": "reflection_form"}
+CLOSED = {"event": "active_loop", "name": None}
+DEACTIVATED = {"event": "action", "name": "action_deactivate_loop"}
+
+
+def resume_tracker(events: List[Dict[str, Any]], **slots: Any) -> Tracker:
+    message = {"text": "can we carry on?", "intent": {"name": "resume", "confidence": 0.9}}
+    return Tracker(
+        sender_id="t",
+        slots={"requested_slot": None, **slots},
+        latest_message=message,
+        events=[*events, {"event": "user", "text": "can we carry on?", "parse_data": message}],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+@pytest.mark.parametrize(
+    "events, expected",
+    [
+        (_events(STARTED, _asked("reflect_before"), _asked("reflect_gives"), _asked("reflect_secrecy"),
+                 DEACTIVATED, CLOSED, _asked(None)), "reflect_secrecy"),
+        (_events(STARTED, _asked("reflect_before"), CLOSED,
+                 {"event": "action", "name": "action_stop_reflection"}), None),
+        (_events(STARTED, _asked("reflect_instead"), CLOSED,
+                 {"event": "action", "name": "action_reflection_summary"}), None),
+        (_events(STARTED, _asked("reflect_body")), None),  # still running: the form handles "carry on"
+        ([STARTED, _asked("reflect_body"), CLOSED, {"event": "session_started"}], None),  # a new session
+        (_events(), None),
+        (_events(STARTED, _asked("reflect_gives"), CLOSED, STARTED, _asked("reflect_after"), CLOSED),
+         "reflect_after"),
+    ],
+)  # fmt: skip
+def test_paused_prompt(events, expected) -> None:
+    assert reflection.paused_prompt(events) == expected
+
+
+def test_resume_after_a_safety_interruption_picks_up_at_the_same_prompt(dispatcher) -> None:
+    events = _events(STARTED, _asked("reflect_before"), _asked("reflect_gives"), _asked("reflect_after"),
+                     DEACTIVATED, CLOSED, _asked(None))  # fmt: skip
+    t = resume_tracker(events, reflect_gives="skipped")
+    out = run(ActionResumeReflection(), t, dispatcher)
+    assert sent(dispatcher) == ["utter_reflection_resume"]
+    slots = {e["name"]: e["value"] for e in out if e["event"] == "slot"}
+    # earlier prompts are marked done (markers only, no words), the rest left for the form
+    assert slots == {"reflect_before": "answered"}
+    assert out[-1] == {"event": "followup", "name": "reflection_form", "timestamp": None}
+
+
+def test_resume_with_nothing_paused_says_so(dispatcher) -> None:
+    assert run(ActionResumeReflection(), resume_tracker(_events()), dispatcher) == []
+    assert sent(dispatcher) == ["utter_reflection_nothing_to_resume"]
+
+
+def test_resume_for_a_minor_gives_no_prompts(dispatcher) -> None:
+    events = _events(STARTED, _asked("reflect_gives"), CLOSED)
+    out = run(ActionResumeReflection(), resume_tracker(events, is_minor=True), dispatcher)
+    assert sent(dispatcher) == ["utter_reflection_adults_only"]
+    assert_cleared(out)
