@@ -333,7 +333,9 @@ class ValidateEnquiryForm(FormValidationAction):
         found = self._contact_found(text, dispatcher)
         if found:
             return found
-        if self._interrupted("enquiry_contact_method", dispatcher, tracker):
+        if not sentences.offers_method(text) and self._interrupted(
+            "enquiry_contact_method", dispatcher, tracker
+        ):
             return {"enquiry_contact_method": None}
         offered = _offered(tracker)
         intent = latest_intent(tracker)

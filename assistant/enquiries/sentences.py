@@ -357,6 +357,19 @@ _CONSENT_QUESTION = re.compile(
 )
 
 
+_METHOD_AS_QUESTION = re.compile(
+    r"^(?:(?:um+|erm|so|ok|okay|hmm+)[\s,]+)?(?:would|could|can|is|will|does)\s+(?:an?\s+)?(?:e-?mail|phone|text|call|ring)"
+    r"(?:\s+(?:be|do|work|suit))?(?:\s+(?:ok|okay|fine|alright|all right|better|best))?(?:\s+(?:for\s+(?:you|him)|instead))?[\s?!.]*$|"
+    r"^(?:e-?mail|phone|text|a call)\s+(?:ok|okay|fine|alright)\s*\?*$",
+    re.IGNORECASE,
+)
+
+
+def offers_method(text: str) -> bool:
+    """A method offered as a question ("would email be ok?", "phone ok?"): an answer, not a question."""
+    return bool(_METHOD_AS_QUESTION.match(_clean(text)))
+
+
 def asks_if_optional(text: str) -> bool:
     """ "is this optional?", "do I have to?"."""
     return bool(_OPTIONAL_QUESTION.search(_clean(text)))

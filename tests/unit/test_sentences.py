@@ -14,6 +14,7 @@ from assistant.enquiries.sentences import (
     find_name,
     find_phone,
     is_question,
+    offers_method,
     parse_edit,
     said_not_a_name,
 )
@@ -180,3 +181,17 @@ def test_step_questions() -> None:
 )
 def test_edits_by_name(text: str, edit: Edit | None) -> None:
     assert parse_edit(text) == edit
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("would email be ok?", True),
+        ("phone ok?", True),
+        ("is email fine?", True),
+        ("will he keep my number private?", False),
+        ("does he phone people back?", False),
+    ],
+)
+def test_a_method_offered_as_a_question_is_an_answer(text: str, expected: bool) -> None:
+    assert offers_method(text) is expected
