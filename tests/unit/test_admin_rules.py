@@ -264,3 +264,26 @@ def test_public_base_url_is_checked() -> None:
     for bad in ("chat.example.org", "https://user:pw@chat.example.org", "https://chat.example.org/?a=1"):
         with pytest.raises(SettingsError):
             load_config({"PUBLIC_BASE_URL": bad})
+
+
+def test_same_origin_compares_hosts_not_schemes() -> None:
+    from aiohttp.test_utils import make_mocked_request
+
+    from assistant.web.admin.security import same_origin
+
+    def post(origin: str | None, **headers: str) -> bool:
+        extra = {"Host": "chat.example.org", **headers}
+        if origin is not None:
+            extra["Origin"] = origin
+        return same_origin(
+            make_mocked_request("POST", "/admin/login", headers=extra), "https://inbox.example.org"
+        )
+
+    assert post("https://chat.example.org") and post("http://chat.example.org") and post(None)
+    assert post("https://inbox.example.org")
+    assert post("https://proxy.example.org", **{"X-Forwarded-Host": "proxy.example.org"})
+    assert (
+        not post("https://evil.example")
+        and not post("null")
+        and not post("https://chat.example.org.evil.example")
+    )

@@ -12,6 +12,7 @@ import secrets
 import time
 from collections import deque
 from typing import Deque, Dict, Iterable, Mapping, TypeVar
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -117,18 +118,20 @@ def same_token(given: str, expected: str) -> bool:
     return bool(given) and bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
 
 
-def same_origin(request: web.Request) -> bool:
-    """A form post from this origin: ``Origin``, which browsers send on every POST, must name this
-    host when present (behind a proxy, the host it forwards in ``X-Forwarded-Host``)."""
+def same_origin(request: web.Request, public_base_url: str = "") -> bool:
+    """A form post from this site. ``Origin``, which browsers send with every POST, must name this
+    host when present: the Host header, the ``X-Forwarded-Host`` a proxy passes, or the host of
+    ``PUBLIC_BASE_URL``. The scheme is not compared (behind a TLS proxy this server sees http)."""
     origin = request.headers.get("Origin")
-    if origin is None or origin == "null":
-        return origin is None
-    expected = f"{request.scheme}://{request.host}"
-    forwarded = request.headers.get("X-Forwarded-Host")
-    allowed = {expected}
-    if forwarded:
-        allowed.add(f"https://{forwarded}")
-    return origin in allowed
+    if origin is None:
+        return True  # not a browser form post (browsers always send it on POST)
+    hosts = {request.host.lower()}
+    if request.headers.get("X-Forwarded-Host"):
+        hosts.add(request.headers["X-Forwarded-Host"].strip().lower())
+    if public_base_url:
+        hosts.add(urlsplit(public_base_url).netloc.lower())
+    parts = urlsplit(origin)
+    return origin != "null" and parts.scheme in ("http", "https") and parts.netloc.lower() in hosts
 
 
 class OpaqueIds:

@@ -202,7 +202,9 @@ def requires_login(stage: str = STAGE_OK) -> Callable[[Handler], Handler]:
             request["admin_token"] = read_cookie(request, SESSION_COOKIE)
             if request.method == "POST":
                 form = await _form(request)
-                if not same_origin(request) or not same_token(form.get(CSRF_FIELD, ""), session.csrf_token):
+                if not same_origin(
+                    request, request.app[ADMIN_KEY].store.config.public_base_url
+                ) or not same_token(form.get(CSRF_FIELD, ""), session.csrf_token):
                     logger.warning("inbox: %s refused (CSRF token or origin)", request.path)
                     return _forbidden(request)
                 request["admin_form"] = form
@@ -260,7 +262,7 @@ async def login_post(request: web.Request) -> web.StreamResponse:
     """POST /admin/login: the password step (rate-limited per address, delayed when wrong)."""
     state = request.app[ADMIN_KEY]
     form = await _form(request)
-    if not same_origin(request) or not same_token(
+    if not same_origin(request, request.app[ADMIN_KEY].store.config.public_base_url) or not same_token(
         form.get(CSRF_FIELD, ""), read_cookie(request, LOGIN_COOKIE)
     ):
         return _forbidden(request)
