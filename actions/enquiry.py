@@ -595,7 +595,7 @@ class ActionAskEnquiryContactMethod(Action):
             email = escape_markdown(tracker.get_slot("enquiry_email") or "")
             dispatcher.utter_message(response="utter_enquiry_offer_email", email=email)
         elif offered == "phone":
-            phone = escape_markdown(tracker.get_slot("enquiry_phone") or "")
+            phone = tracker.get_slot("enquiry_phone") or ""  # E.164 from the validator: + and digits
             dispatcher.utter_message(response="utter_enquiry_offer_phone", phone=phone)
         else:
             dispatcher.utter_message(response="utter_ask_enquiry_contact_method")

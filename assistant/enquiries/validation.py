@@ -177,9 +177,13 @@ _EITHER = re.compile(
 )
 
 
+_LEADING_NO = re.compile(r"^\s*(?:no|nope|nah|no thanks)\s*[,.!;:-]+\s*(?=\S)", re.IGNORECASE)
+
+
 def check_contact_method(text: str | None) -> Checked:
     """``email``, ``phone`` or ``either`` from free text ("email please", "text me", "call")."""
-    words = _words(clean_text(text))
+    # "no, phone me instead": the "no" answers the question before, it doesn't negate "phone".
+    words = _words(_LEADING_NO.sub("", clean_text(text)))
     if not words.strip():
         return reject(Reason.EMPTY)
     if words.strip() in CONTACT_METHODS:

@@ -105,6 +105,8 @@ def test_phone_uses_the_given_region() -> None:
         ("by mail", OK("email")),
         ("phone", OK("phone")),
         ("text me", OK("phone")),
+        ("no, phone me instead", OK("phone")),
+        ("nope. ring me", OK("phone")),
         ("call", OK("phone")),
         ("Ring me", OK("phone")),
         ("my mobile", OK("phone")),
