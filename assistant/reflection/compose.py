@@ -188,7 +188,7 @@ class SummaryTheme:
 def parse_entries(items: Iterable[object]) -> List[SummaryTheme]:
     """The themes recorded across answers, most frequent first (then first said); unknown ids dropped."""
     counts: Counter = Counter()
-    cues: Dict[str, str] = {}
+    cues: Dict[str, Counter] = {}
     order: Dict[str, int] = {}
     for item in items:
         if not isinstance(item, str):
@@ -198,10 +198,17 @@ def parse_entries(items: Iterable[object]) -> List[SummaryTheme]:
             continue
         counts[theme] += 1
         order.setdefault(theme, len(order))
-        if cue and theme not in cues:
-            cues[theme] = cue
+        if cue and "|" not in cue:
+            cues.setdefault(theme, Counter())[cue] += 1
     ranked = sorted(counts, key=lambda t: (-counts[t], order[t]))
-    return [SummaryTheme(t, counts[t], cues.get(t, "")) for t in ranked]
+    return [SummaryTheme(t, counts[t], _best_cue(cues.get(t))) for t in ranked]
+
+
+def _best_cue(cues: Counter | None) -> str:
+    """The cue said most often, then the longest ("girlfriend" over "row")."""
+    if not cues:
+        return ""
+    return max(cues, key=lambda cue: (cues[cue], len(cue)))
 
 
 def summary_themes(items: Iterable[object]) -> List[SummaryTheme]:

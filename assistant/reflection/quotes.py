@@ -32,7 +32,7 @@ _LEFT = frozenset(
     {
         "so", "really", "very", "quite", "pretty", "bit", "a", "little", "kind", "sort", "of",
         "totally", "completely", "super", "just", "always", "feel", "feeling", "felt", "get",
-        "getting", "got", "too", "more", "less", "fully", "properly", "constantly", "my", "the",
+        "getting", "got", "too", "more", "less", "fully", "properly", "constantly", "my", "the", "late",
     }
 )  # fmt: skip
 # Labels the assistant never hands back, even in the visitor's own words (tests/unit lint).

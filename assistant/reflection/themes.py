@@ -108,7 +108,9 @@ class ThemeHit:
 
 
 # Words a cue may contain besides the patterns' own (a cue made only of these is dropped).
-_FUNCTION_WORDS = frozenset({"a", "an", "the", "my", "on", "at", "in", "of", "to", "i", "me", "and"})
+_FUNCTION_WORDS = frozenset(
+    {"a", "an", "the", "my", "on", "at", "in", "of", "to", "i", "me", "and", "with", "for", "about"}
+)
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,11 @@ class ThemeFinder:
         words = [token.lower_ for token in span if not token.is_punct]
         if not words or len(words) > 4 or any(word not in compiled.cue_words for word in words):
             return ""
-        if all(word in _FUNCTION_WORDS for word in words):
+        while words and words[0] in _FUNCTION_WORDS:
+            words.pop(0)
+        while words and words[-1] in _FUNCTION_WORDS:
+            words.pop()
+        if not words:
             return ""
         return " ".join(words)
 
