@@ -49,17 +49,6 @@ $(AUDIT_VENV)/.installed: requirements/audit.txt | $(VENV)/.installed
 audit: $(AUDIT_VENV)/.installed ## pip-audit the installed runtime dependencies against PyPI's advisories (requirements/audit-ignore.txt)
 	@$(PY) requirements/audit.py --pip-audit $(AUDIT_VENV)/bin/pip-audit
 
-# The offline check (a step of `make test`): safety-db's JSON as data from a hash-pinned wheel,
-# never installed. Old data (2021.7.17): it does not replace `make audit`.
-ADVISORIES_WHEEL := var/cache/safety_db-2021.7.17-py2.py3-none-any.whl
-$(ADVISORIES_WHEEL): requirements/advisories.txt | $(VENV)/.installed
-	$(PY) -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
-	  --require-hashes -r requirements/advisories.txt -d var/cache
-
-.PHONY: audit-offline
-audit-offline: $(ADVISORIES_WHEEL) ## Installed runtime dependencies against safety-db 2021.7.17 (offline, old data; requirements/audit-ignore.txt)
-	@$(PY) -m requirements.audit_offline --wheel $(ADVISORIES_WHEEL)
-
 system: ## Debian packages for the tests (chromium, PostgreSQL, Redis, nginx), only what is missing
 	@scripts/system_deps.sh
 

@@ -18,8 +18,6 @@ step "lint: ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 
-step "dependencies: the runtime set against safety-db 2021.7.17, offline (old data: \`make audit\` is the live check)"
-make -s audit-offline
 
 step "unit tests: actions, knowledge, settings, channel, NLU components (no network)"
 "${PYTEST[@]}" tests/unit -q
