@@ -11,6 +11,7 @@ never what an enquiry says. Everything goes through the enquiry store's engine a
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import secrets
 from dataclasses import dataclass
@@ -125,9 +126,18 @@ def new_totp_secret() -> str:
     return pyotp.random_base32(32)
 
 
-def _code_ok(secret: str, code: str) -> bool:
+def _code_step(secret: str, code: str, now: datetime | None = None) -> int | None:
+    """The time step (30-second window) whose code ``code`` is, this one or either neighbour, or None."""
     digits = "".join(ch for ch in (code or "") if not ch.isspace())
-    return digits.isdigit() and len(digits) == 6 and pyotp.TOTP(secret).verify(digits, valid_window=1)
+    if not (digits.isdigit() and len(digits) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    moment = now or utcnow()
+    current = totp.timecode(moment)
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), digits):
+            return step
+    return None
 
 
 # An Argon2 hash checked when the user name is unknown, so both cases take the same time.
@@ -201,6 +211,7 @@ class AdminAccounts:
                 if user is None:
                     return False
                 user.totp_secret = None
+                user.totp_last_step = None
                 session.execute(delete(AdminSession).where(AdminSession.user_id == user.id))
                 return True
 
@@ -247,8 +258,10 @@ class AdminAccounts:
                     return LoginCheck(LoginResult.WRONG)
                 if user.locked_until is not None and user.locked_until > moment:
                     return LoginCheck(LoginResult.LOCKED)
-                if not _code_ok(user.totp_secret, code):
-                    return self._failed(user, moment)
+                step = _code_step(user.totp_secret, code, moment)
+                if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+                    return self._failed(user, moment)  # wrong, or a code already used (a replay)
+                user.totp_last_step = step
                 user.failed_logins = 0
                 return LoginCheck(LoginResult.OK, user.id, user.username)
 
@@ -383,12 +396,14 @@ class AdminAccounts:
         def run() -> bool:
             with self.store.session() as session:
                 live = session.get(AdminSession, key)
-                if live is None or not live.totp_pending or not _code_ok(live.totp_pending, code):
+                if live is None or not live.totp_pending:
                     return False
+                step = _code_step(live.totp_pending, code)
                 user = session.get(AdminUser, live.user_id)
-                if user is None:
+                if step is None or user is None:
                     return False
                 user.totp_secret = live.totp_pending
+                user.totp_last_step = step
                 live.totp_pending = None
                 return True
 

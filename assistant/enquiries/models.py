@@ -142,6 +142,7 @@ class AdminUser(Base):
     username = Column(String(64), nullable=False, unique=True)
     password_hash = Column(String(255), nullable=False)
     totp_secret = Column(String(64), nullable=True)
+    totp_last_step = Column(Integer, nullable=True)  # the last code's time step: never accepted twice
     failed_logins = Column(Integer, nullable=False, default=0)
     locked_until = Column(UTCDateTime(), nullable=True)
     created_at = Column(UTCDateTime(), nullable=False)

@@ -11,6 +11,7 @@ import asyncio
 import csv
 import io
 import re
+import time
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any, Awaitable, Callable, Dict, List, Tuple
@@ -349,7 +350,12 @@ def test_totp_setup_then_login_needs_the_code(inbox_store: EnquiryStore) -> None
         form = await (await client.get("/admin/login/code")).text()
         wrong = await client.post("/admin/login/code", data={"csrf": csrf_of(form), "code": "123456"})
         assert wrong.status == 401
-        code = pyotp.TOTP(state["secret"]).now()
+        # The next 30-second step: the code typed at set-up cannot be used again.
+        code = pyotp.TOTP(state["secret"]).at(time.time() + 30)
+        replayed = await client.post(
+            "/admin/login/code", data={"csrf": csrf_of(form), "code": pyotp.TOTP(state["secret"]).now()}
+        )
+        assert replayed.status == 401
         right = await client.post(
             "/admin/login/code", data={"csrf": csrf_of(form), "code": code}, allow_redirects=False
         )

@@ -155,7 +155,12 @@ def test_totp_is_confirmed_with_a_code_before_it_is_required(store: EnquiryStore
     assert accounts.confirm_totp(token, pyotp.TOTP(secret).now())
     assert accounts.check_password("tim", PASSWORD).result is LoginResult.NEEDS_CODE
     assert accounts.check_code(user, "12345").result is LoginResult.WRONG
-    assert accounts.check_code(user, pyotp.TOTP(secret).now()).result is LoginResult.OK
+    later = datetime.now(UTC) + timedelta(seconds=30)
+    code = pyotp.TOTP(secret).at(later)
+    assert accounts.check_code(user, code, later).result is LoginResult.OK
+    assert accounts.check_code(user, code, later).result is LoginResult.WRONG, "a code is used once"
+    used_at_setup = pyotp.TOTP(secret).now()
+    assert accounts.check_code(user, used_at_setup).result is LoginResult.WRONG, "older than the last one"
     assert accounts.reset_totp("tim")
     assert accounts.check_password("tim", PASSWORD).result is LoginResult.OK
 
