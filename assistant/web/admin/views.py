@@ -276,8 +276,8 @@ async def login_post(request: web.Request) -> web.StreamResponse:
     check = await _db(state.accounts.check_password, username, form.get("password", ""))
     if check.result in (LoginResult.WRONG, LoginResult.LOCKED):
         await asyncio.sleep(state.config.admin_login_delay)
-        if check.username:  # an existing account: record it (an unknown name is not stored)
-            await _db(state.accounts.audit, check.username, f"login_{check.result.value}")
+        # An existing account is named; what was typed for an unknown one is never stored.
+        await _db(state.accounts.audit, check.username or "-", f"login_{check.result.value}")
         if check.result is LoginResult.LOCKED:
             error = "Too many wrong attempts: the account is locked for a while. Try again later."
             return _login_page(request, 429, error=error, username=username)
