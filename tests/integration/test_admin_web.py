@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import logging
 import re
 import time
 from dataclasses import replace
@@ -486,3 +487,29 @@ def test_the_notification_links_to_the_inbox_without_content(make_config, sqlite
         'make admin ARGS="show TN-7K3P"'
         in build_notification("TN-7K3P", "individual", utcnow(), plain).get_content()
     )
+
+
+def test_the_logs_never_hold_enquiry_content(
+    inbox_store: EnquiryStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    address = "private.person@example.com"
+    inbox_store.create(enquiry(email=address, message=SECRET_MESSAGE, name="Priya Private"), "key-logs")
+
+    async def scenario(client: TestClient, store: EnquiryStore) -> None:
+        await log_in(client)
+        page = await inbox_page(client)
+        await client.post("/admin/search", data={"csrf": csrf_of(page), "q": address})
+        link = detail_links(page)[0]
+        await client.get(link)
+        await client.post("/admin/export", data={"csrf": csrf_of(page)})
+        confirm = await (await client.get(link + "/erase")).text()
+        await client.post(link + "/erase", data={"csrf": csrf_of(confirm)})
+        client.session.cookie_jar.clear()
+        await log_in(client, password="a wrong password typed here")
+
+    run(inbox_store, scenario)
+    logged = caplog.text
+    assert "admin view" in logged and "admin erase" in logged
+    for value in (address, SECRET_MESSAGE, "Priya", PASSWORD, "a wrong password typed here"):
+        assert value not in logged
