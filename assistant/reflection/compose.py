@@ -239,7 +239,7 @@ def _join(parts: Sequence[str]) -> str:
 def summary_lines(items: Iterable[object]) -> Tuple[str, List[str]]:
     """The summary's lines, one per focus area (in order of its strongest theme), and those areas.
 
-    "- **Attachment awareness:** feeling lonely (“lonely”). On the page, therapy looks at ..."
+    "- **Attachment awareness:** feeling lonely (“on my own”). Here therapy looks at ..."
     """
     chosen = summary_themes(items)
     areas: List[str] = []
@@ -253,7 +253,7 @@ def summary_lines(items: Iterable[object]) -> Tuple[str, List[str]]:
     for area in areas:
         title, work = FOCUS[area]
         said = _join([_theme_phrase(item) for item in grouped[area]])
-        lines.append(f"- **{title}:** {said[0].upper() + said[1:]}. Here {work}")
+        lines.append(f"- **{title}:** {said}. Here {work}")
     return "\n".join(lines), areas
 
 

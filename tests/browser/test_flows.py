@@ -72,7 +72,8 @@ def test_a_reflection_in_the_widget(chat: Chat) -> None:
     chat.ask("my sleep is terrible")
     summary = chat.ask("more real closeness")
     assert "isn't a diagnosis" in summary
-    assert "feeling lonely" in summary and "secrecy" in summary and "sleep" in summary
+    # the three themes that came up most (#13): sleep twice, then the first answer's
+    assert "feeling lonely" in summary and "sleep" in summary and "boredom" in summary
 
 
 def test_delete_my_chat_clears_the_widget_and_starts_a_new_conversation(chat: Chat) -> None:

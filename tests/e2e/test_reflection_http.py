@@ -49,7 +49,7 @@ def test_a_reflection_names_the_themes_in_the_answers_and_keeps_nothing(server) 
     assert len(summary) <= 3  # the last acknowledgement, the summary, the next steps
     body = texts(summary)
     assert "isn't a diagnosis" in body
-    assert "Feeling lonely" in body and "Sleep and late nights" in body
+    assert "feeling lonely" in body and "sleep and late nights" in body
     assert "Attachment awareness" in body and "Lifestyle synchronisation" in body
     assert "cleared" in body
     kept = stored(send.sender)

@@ -155,11 +155,11 @@ def test_the_summary_groups_themes_by_focus_area_in_the_visitors_words() -> None
     assert areas == ["focus_attachment", "focus_lifestyle"]
     first, second = lines.split("\n")
     assert first.startswith(
-        "- **Attachment awareness:** Feeling lonely (“on my own”) and wanting to feel wanted"
+        "- **Attachment awareness:** feeling lonely (“on my own”) and wanting to feel wanted"
     )
     assert "“feel wanted”" not in first  # a cue the name already says is not repeated
     assert "therapy looks at" in first
-    assert second.startswith("- **Lifestyle synchronisation:** Sleep and late nights.")
+    assert second.startswith("- **Lifestyle synchronisation:** sleep and late nights.")
 
 
 def test_unknown_or_malformed_entries_are_ignored() -> None:
