@@ -91,7 +91,7 @@ run: train ## Set up, train if needed, and serve the assistant (Ctrl-C stops eve
 test: system train ## Set up, then run every test
 	@scripts/test.sh
 
-admin: install ## The therapist's enquiry tool, e.g. make admin ARGS="list --all" (list, show, handled, export, erase, purge)
+admin: install ## The therapist's enquiry tool, e.g. make admin ARGS="list --all" (list, show, handled, export, erase, purge, set-password)
 	@$(PY) -m assistant.enquiries.admin $(ARGS)
 
 worker: install ## Deliver enquiry notifications from the outbox (make run starts it)
