@@ -2,8 +2,12 @@
 
 Passwords are kept only as Argon2id hashes (``argon2-cffi``). A session's cookie holds a random
 token; the database holds its SHA-256, so a copy of the database opens no session. Every
-failed password or code counts towards a lockout of the account; while it is locked even the
-right password is refused. The audit log records who did what to which reference and when,
+failed password or code counts towards a lockout of the whole account (the web front sets its
+threshold above the per-address lock it keeps itself, so one attacker cannot reach it); while the
+account is locked the right password is refused except from a browser holding a known-device
+token (:meth:`AdminAccounts.device_token`, issued at a successful login). A right password with a
+code still due clears nothing: only a full login does. A locked account and an unknown name cost
+the same hash check as a wrong password. The audit log records who did what to which reference and when,
 never what an enquiry says. Everything goes through the enquiry store's engine and its
 :meth:`EnquiryStore.guarded` (database errors become :class:`StoreUnavailable`).
 """
@@ -91,6 +95,10 @@ class Lockout:
 
     max_failures: int = 5
     duration: timedelta = timedelta(minutes=15)
+
+
+# A known-device token stays good this long (the browser keeps the cookie as long).
+DEVICE_LIFETIME = timedelta(days=90)
 
 
 def token_hash(token: str) -> str:
@@ -220,9 +228,23 @@ class AdminAccounts:
             self.audit(name, "totp_removed")
         return found
 
-    def check_password(self, username: str, password: str, now: datetime | None = None) -> LoginCheck:
-        """The first login step. Unknown names, wrong passwords and locked accounts look alike to callers
-        that show only "wrong" or "locked"; an unknown name costs the same hash check."""
+    def check_password(
+        self,
+        username: str,
+        password: str,
+        now: datetime | None = None,
+        *,
+        blocked: bool = False,
+        device: str = "",
+    ) -> LoginCheck:
+        """The first login step.
+
+        WRONG for an unknown name or a wrong password, LOCKED when ``blocked`` (the caller's lock of
+        this client) or the account is locked and ``device`` is not a known-device token of it.
+        Every path costs one Argon2 check, so none is faster than another. The user name is given
+        back for an existing account (the audit log names the account attempted). A right password
+        with a code still due leaves the failure count alone: only a full login clears it.
+        """
         moment = now or utcnow()
         name = (username or "").strip()
 
@@ -234,21 +256,31 @@ class AdminAccounts:
                 if user is None:
                     _verify(_dummy_hash(), password)
                     return LoginCheck(LoginResult.WRONG)
-                if user.locked_until is not None and user.locked_until > moment:
-                    return LoginCheck(LoginResult.LOCKED)
+                if blocked or (self._locked(user, moment) and not _device_ok(user, device, moment)):
+                    _verify(_dummy_hash(), password)
+                    return LoginCheck(LoginResult.LOCKED, username=user.username)
                 if not _verify(user.password_hash, password):
                     return self._failed(user, moment)
                 if _hasher.check_needs_rehash(user.password_hash):
                     user.password_hash = _hasher.hash(password)
-                user.failed_logins = 0
-                user.locked_until = None
-                result = LoginResult.NEEDS_CODE if user.totp_secret else LoginResult.OK
-                return LoginCheck(result, user.id, user.username)
+                if user.totp_secret:
+                    return LoginCheck(LoginResult.NEEDS_CODE, user.id, user.username)
+                _succeeded(user)
+                return LoginCheck(LoginResult.OK, user.id, user.username)
 
         return self.store.guarded("check password", run)
 
-    def check_code(self, user_id: int, code: str, now: datetime | None = None) -> LoginCheck:
-        """The second login step: a TOTP code (wrong codes count towards the lockout)."""
+    def check_code(
+        self,
+        user_id: int,
+        code: str,
+        now: datetime | None = None,
+        *,
+        blocked: bool = False,
+        device: str = "",
+    ) -> LoginCheck:
+        """The second login step: a TOTP code (wrong codes count towards the lockout; the right one
+        clears it). ``blocked`` and ``device`` as for :meth:`check_password`."""
         moment = now or utcnow()
 
         def run() -> LoginCheck:
@@ -256,16 +288,32 @@ class AdminAccounts:
                 user = session.get(AdminUser, user_id)
                 if user is None or not user.totp_secret:
                     return LoginCheck(LoginResult.WRONG)
-                if user.locked_until is not None and user.locked_until > moment:
-                    return LoginCheck(LoginResult.LOCKED)
+                if blocked or (self._locked(user, moment) and not _device_ok(user, device, moment)):
+                    return LoginCheck(LoginResult.LOCKED, username=user.username)
                 step = _code_step(user.totp_secret, code, moment)
                 if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
                     return self._failed(user, moment)  # wrong, or a code already used (a replay)
                 user.totp_last_step = step
-                user.failed_logins = 0
+                _succeeded(user)
                 return LoginCheck(LoginResult.OK, user.id, user.username)
 
         return self.store.guarded("check code", run)
+
+    def device_token(self, user_id: int, now: datetime | None = None) -> str:
+        """A known-device token for a browser that just logged in (signed with a key derived from
+        the account's password hash, so a new password revokes every one). Empty: no such user."""
+        moment = now or utcnow()
+
+        def run() -> str:
+            with self.store.session() as session:
+                user = session.get(AdminUser, user_id)
+                return _device_sign(user, int(moment.timestamp())) if user is not None else ""
+
+        return self.store.guarded("device token", run)
+
+    @staticmethod
+    def _locked(user: AdminUser, moment: datetime) -> bool:
+        return user.locked_until is not None and user.locked_until > moment
 
     def _failed(self, user: AdminUser, moment: datetime) -> LoginCheck:
         user.failed_logins = (user.failed_logins or 0) + 1
@@ -389,8 +437,10 @@ class AdminAccounts:
         self.store.guarded("begin totp", run)
         return secret
 
-    def confirm_totp(self, token: str, code: str) -> bool:
-        """Turn the second factor on with the pending secret if ``code`` matches it."""
+    def confirm_totp(self, token: str, code: str, password: str) -> bool:
+        """Turn the second factor on with the pending secret if ``code`` matches it and ``password``
+        is the account's. Refused when the account already has one (a secret left pending by an
+        older session must not replace it). On success every other session of the account ends."""
         key = token_hash(token)
 
         def run() -> bool:
@@ -398,13 +448,20 @@ class AdminAccounts:
                 live = session.get(AdminSession, key)
                 if live is None or not live.totp_pending:
                     return False
-                step = _code_step(live.totp_pending, code)
                 user = session.get(AdminUser, live.user_id)
-                if step is None or user is None:
+                if user is None or user.totp_secret or not _verify(user.password_hash, password):
+                    return False
+                step = _code_step(live.totp_pending, code)
+                if step is None:
                     return False
                 user.totp_secret = live.totp_pending
                 user.totp_last_step = step
                 live.totp_pending = None
+                session.execute(
+                    delete(AdminSession).where(
+                        AdminSession.user_id == user.id, AdminSession.token_hash != key
+                    )
+                )
                 return True
 
         return self.store.guarded("confirm totp", run)
@@ -448,6 +505,28 @@ class AdminAccounts:
                 return [AuditEntry(r.at, r.username, r.action, r.reference, r.detail) for r in rows]
 
         return self.store.guarded("read audit", run)
+
+
+def _succeeded(user: AdminUser) -> None:
+    user.failed_logins = 0
+    user.locked_until = None
+
+
+def _device_sign(user: AdminUser, issued: int) -> str:
+    key = hashlib.sha256(("known-device\x00" + user.password_hash).encode("utf-8")).digest()
+    mac = hmac.new(key, f"{user.id}.{issued}".encode(), hashlib.sha256).hexdigest()
+    return f"{user.id}.{issued}.{mac}"
+
+
+def _device_ok(user: AdminUser, token: str, moment: datetime) -> bool:
+    """Whether ``token`` is a known-device token of ``user`` that has not expired."""
+    parts = (token or "").split(".")
+    if len(parts) != 3 or not parts[1].isdigit() or len(token) > 200:
+        return False
+    issued = int(parts[1])
+    if not 0 <= moment.timestamp() - issued <= DEVICE_LIFETIME.total_seconds():
+        return False
+    return hmac.compare_digest(_device_sign(user, issued), token)
 
 
 def _verify(hashed: str, password: str) -> bool:

@@ -29,12 +29,20 @@ from assistant.enquiries.accounts import AdminAccounts
 from assistant.enquiries.config import load_config
 from assistant.enquiries.store import EnquiryStore
 from tests.browser.conftest import PageEvents, free_port, new_page, start_web_front
-from tests.browser.test_accessibility import run_axe, serious
+from tests.browser.test_accessibility import run_axe
 from tests.integration.support import TrackerDB, enquiry
 
 PASSWORD = "a long and private passphrase"
 SECRET_MESSAGE = "I hide my phone from my partner every evening"
 WIDTHS = {"1280": {"width": 1280, "height": 900}, "390": {"width": 390, "height": 844}}
+# axe rules accepted on the inbox's pages, each with its reason. Any other violation, whatever its
+# impact, fails the test (items axe could not decide, "incomplete", are recorded, not failed).
+ACCEPTED_AXE_RULES: Dict[str, str] = {}
+
+
+def axe_failures(found: List[Dict[str, object]]) -> List[Dict[str, object]]:
+    """Every violation axe found, but for the rules accepted above."""
+    return [v for v in found if v["kind"] == "violations" and v["id"] not in ACCEPTED_AXE_RULES]
 
 
 @dataclass
@@ -138,7 +146,7 @@ def test_login_then_the_inbox_newest_first(page: Page, inbox: Inbox, events: Pag
 
 def test_wrong_password_is_refused_with_a_message(page: Page, inbox: Inbox) -> None:
     log_in(page, inbox, password="this is not the password")
-    expect(page.get_by_role("alert")).to_have_text("Wrong user name or password.")
+    expect(page.get_by_role("alert")).to_contain_text("Wrong user name or password.")
     expect(page).to_have_url(inbox.admin + "login")
     assert page.locator("table").count() == 0
 
@@ -147,13 +155,14 @@ def test_lockout_after_repeated_wrong_passwords(page: Page, inbox: Inbox) -> Non
     user = inbox.new_user("lock")
     for _ in range(2):
         log_in(page, inbox, user=user, password="wrong password, again")
-        expect(page.get_by_role("alert")).to_have_text("Wrong user name or password.")
+        expect(page.get_by_role("alert")).to_contain_text("Wrong user name or password.")
     started = time.monotonic()
     log_in(page, inbox, user=user, password="wrong password, again")
     assert time.monotonic() - started >= 0.2, "a wrong password is answered after a delay"
-    expect(page.get_by_role("alert")).to_contain_text("locked")
-    log_in(page, inbox, user=user)  # the right password, while locked
-    expect(page.get_by_role("alert")).to_contain_text("locked")
+    # Locked: the same answer as a wrong password (nobody learns that the account exists).
+    expect(page.get_by_role("alert")).to_contain_text("Wrong user name or password.")
+    log_in(page, inbox, user=user)  # the right password, while this address is locked
+    expect(page.get_by_role("alert")).to_contain_text("Wrong user name or password.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
 
 
@@ -168,8 +177,9 @@ def test_totp_set_up_with_a_qr_code_then_required_at_login(
     secret = page.locator("figure.qr code").inner_text()
     violations = run_axe(page)
     (results_dir / "axe-admin-totp.json").write_text(json.dumps(violations, indent=2), encoding="utf-8")
-    assert serious(violations) == [], json.dumps(violations, indent=2)
+    assert axe_failures(violations) == [], json.dumps(violations, indent=2)
     page.get_by_label("The 6-digit code from the app").fill(pyotp.TOTP(secret).now())
+    page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Turn on two-step login").click()
     expect(page.get_by_role("status")).to_have_text("Two-step login is on.")
     page.get_by_role("button", name="Log out", exact=True).click()
@@ -178,6 +188,16 @@ def test_totp_set_up_with_a_qr_code_then_required_at_login(
     page.get_by_label("The 6-digit code from your authenticator app").fill("000000")
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("alert")).to_have_text("That code is not right.")
+    code_page = page.content()
+    violations = run_axe(page)
+    assert axe_failures(violations) == [], json.dumps(violations, indent=2)
+    page.get_by_role("button", name="Cancel and log out").click()  # stuck at the code: leave
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+    expect(page.get_by_role("status")).to_have_text("You have logged out.")
+    assert "inbox_session" not in str(page.context.cookies())
+    assert "Cancel and log out" in code_page
+    log_in(page, inbox, user=user)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Security code")
     # The code of the next 30-second step: the one typed at set-up is never accepted twice.
     page.get_by_label("The 6-digit code from your authenticator app").fill(
         pyotp.TOTP(secret).at(time.time() + 30)
@@ -404,7 +424,9 @@ def test_axe_clean_and_screenshots(browser: Browser, inbox: Inbox, results_dir: 
         found["audit"] = run_axe(page)
         (results_dir / f"axe-admin-{width}.json").write_text(json.dumps(found, indent=2), encoding="utf-8")
         assert page.evaluate("() => document.documentElement.scrollWidth") <= WIDTHS[width]["width"]
-        problems = {name: serious(violations) for name, violations in found.items() if serious(violations)}
+        problems = {
+            name: axe_failures(violations) for name, violations in found.items() if axe_failures(violations)
+        }
         assert problems == {}, json.dumps(problems, indent=2)
         for name in ("login", "list", "detail"):
             assert (results_dir / f"admin-{name}-{width}.png").stat().st_size > 2000

@@ -30,7 +30,7 @@ from assistant.enquiries.models import AdminSession, AdminUser
 from assistant.enquiries.records import EnquiryRecord, reply_due
 from assistant.enquiries.store import EnquiryStore
 from assistant.settings import SettingsError
-from assistant.web.admin.security import OpaqueIds, RateLimiter, host_name, is_loopback_host
+from assistant.web.admin.security import LoginThrottle, OpaqueIds, RateLimiter, host_name, is_loopback_host
 from assistant.web.config import WebConfigError, load_web_config
 
 PASSWORD = "a perfectly long password"
@@ -151,8 +151,11 @@ def test_totp_is_confirmed_with_a_code_before_it_is_required(store: EnquiryStore
     token = accounts.start_session(user, STAGE_OK)
     secret = accounts.begin_totp(token)
     assert accounts.check_password("tim", PASSWORD).result is LoginResult.OK, "not on until confirmed"
-    assert not accounts.confirm_totp(token, "000000")
-    assert accounts.confirm_totp(token, pyotp.TOTP(secret).now())
+    assert not accounts.confirm_totp(token, "000000", PASSWORD)
+    assert not accounts.confirm_totp(token, pyotp.TOTP(secret).now(), "not the password!"), (
+        "needs the password"
+    )
+    assert accounts.confirm_totp(token, pyotp.TOTP(secret).now(), PASSWORD)
     assert accounts.check_password("tim", PASSWORD).result is LoginResult.NEEDS_CODE
     assert accounts.check_code(user, "12345").result is LoginResult.WRONG
     later = datetime.now(UTC) + timedelta(seconds=30)
@@ -163,6 +166,102 @@ def test_totp_is_confirmed_with_a_code_before_it_is_required(store: EnquiryStore
     assert accounts.check_code(user, used_at_setup).result is LoginResult.WRONG, "older than the last one"
     assert accounts.reset_totp("tim")
     assert accounts.check_password("tim", PASSWORD).result is LoginResult.OK
+
+
+def test_a_pending_secret_never_replaces_an_active_one_and_turning_it_on_ends_other_sessions(
+    store: EnquiryStore,
+) -> None:
+    accounts = AdminAccounts(store)
+    accounts.set_password("tim", PASSWORD)
+    user = accounts.check_password("tim", PASSWORD).user_id
+    assert user is not None
+    idle, life = timedelta(minutes=30), timedelta(hours=12)
+    old, other, new = (accounts.start_session(user, STAGE_OK) for _ in range(3))
+    stale = accounts.begin_totp(old)  # set up in one tab, never confirmed
+    active = accounts.begin_totp(new)
+    assert accounts.confirm_totp(new, pyotp.TOTP(active).now(), PASSWORD)
+    assert accounts.session_for(new, idle, life) is not None, "the session that turned it on stays"
+    assert accounts.session_for(other, idle, life) is None, "every other session ends"
+    assert accounts.session_for(old, idle, life) is None
+    # Even a session still holding a pending secret cannot swap the active one.
+    again = accounts.start_session(user, STAGE_OK)
+    stale = accounts.begin_totp(again)
+    assert not accounts.confirm_totp(again, pyotp.TOTP(stale).now(), PASSWORD)
+    with store.session() as session:
+        assert session.execute(select(AdminUser)).scalar_one().totp_secret == active
+
+
+def test_wrong_codes_survive_a_right_password_until_a_right_code(store: EnquiryStore) -> None:
+    accounts = AdminAccounts(store, Lockout(5, timedelta(minutes=15)))
+    accounts.set_password("tim", PASSWORD)
+    user = accounts.check_password("tim", PASSWORD).user_id
+    assert user is not None
+    token = accounts.start_session(user, STAGE_OK)
+    secret = accounts.begin_totp(token)
+    assert accounts.confirm_totp(token, pyotp.TOTP(secret).now(), PASSWORD)
+    assert [accounts.check_code(user, "000000").result for _ in range(4)] == [LoginResult.WRONG] * 4
+    assert accounts.check_password("tim", PASSWORD).result is LoginResult.NEEDS_CODE
+    assert accounts.check_code(user, "000000").result is LoginResult.LOCKED
+    assert accounts.check_password("tim", PASSWORD).result is LoginResult.LOCKED
+    later = datetime.now(UTC) + timedelta(minutes=16)
+    assert accounts.check_password("tim", PASSWORD, later).result is LoginResult.NEEDS_CODE
+    assert accounts.check_code(user, pyotp.TOTP(secret).at(later), later).result is LoginResult.OK
+
+
+def test_a_locked_account_costs_a_hash_check_and_is_named(store: EnquiryStore, monkeypatch) -> None:
+    from assistant.enquiries import accounts as module
+
+    accounts = AdminAccounts(store, Lockout(2, timedelta(minutes=15)))
+    accounts.set_password("tim", PASSWORD)
+    for _ in range(2):
+        accounts.check_password("tim", "wrong password!")
+    calls: list = []
+    real = module._verify
+    monkeypatch.setattr(module, "_verify", lambda h, p: calls.append(h) or real(h, p))
+    locked = accounts.check_password("tim", PASSWORD)
+    assert locked.result is LoginResult.LOCKED and locked.username == "tim" and locked.user_id is None
+    assert len(calls) == 1
+    assert accounts.check_password("tim", PASSWORD, blocked=True).result is LoginResult.LOCKED
+    assert len(calls) == 2, "a client's own lock costs a hash check too"
+
+
+def test_a_known_device_token_passes_the_account_lock_only_while_valid(store: EnquiryStore) -> None:
+    accounts = AdminAccounts(store, Lockout(2, timedelta(minutes=15)))
+    accounts.set_password("tim", PASSWORD)
+    user = accounts.check_password("tim", PASSWORD).user_id
+    assert user is not None
+    device = accounts.device_token(user)
+    for _ in range(2):
+        accounts.check_password("tim", "wrong password!")
+    assert accounts.check_password("tim", PASSWORD).result is LoginResult.LOCKED
+    assert accounts.check_password("tim", PASSWORD, device=device[:-1] + "0").result is LoginResult.LOCKED
+    assert accounts.check_password("tim", PASSWORD, device=device).result is LoginResult.OK
+    assert accounts.check_password("tim", PASSWORD, device=device, blocked=True).result is LoginResult.LOCKED
+    accounts.set_password("tim", PASSWORD + "!")
+    assert accounts.check_password("tim", PASSWORD + "!", device=device).result is LoginResult.OK
+    for _ in range(2):
+        accounts.check_password("tim", "wrong password!")
+    assert accounts.check_password("tim", PASSWORD + "!", device=device).result is LoginResult.LOCKED, (
+        "a new password revokes the old devices"
+    )
+
+
+def test_the_login_throttle_locks_one_pair_for_longer_each_time() -> None:
+    now = [0.0]
+    throttle = LoginThrottle(3, 60.0, clock=lambda: now[0])
+    attacker, therapist = throttle.key("Therapist", "203.0.113.7"), throttle.key("therapist", "198.51.100.2")
+    assert throttle.key("therapist", "203.0.113.7") == attacker and "203.0" not in attacker
+    assert [throttle.failed(attacker) for _ in range(3)] == [False, False, True]
+    assert throttle.locked(attacker) and not throttle.locked(therapist)
+    now[0] = 61
+    assert not throttle.locked(attacker)
+    assert [throttle.failed(attacker) for _ in range(3)] == [False, False, True]
+    now[0] = 61 + 119
+    assert throttle.locked(attacker), "the second lock lasts twice as long"
+    now[0] = 61 + 121
+    assert not throttle.locked(attacker)
+    throttle.succeeded(attacker)
+    assert not throttle.failed(attacker)
 
 
 def test_the_audit_log_keeps_who_what_reference_and_when(store: EnquiryStore) -> None:
@@ -286,9 +385,22 @@ def test_same_origin_compares_hosts_not_schemes() -> None:
 
     assert post("https://chat.example.org") and post("http://chat.example.org") and post(None)
     assert post("https://inbox.example.org")
-    assert post("https://proxy.example.org", **{"X-Forwarded-Host": "proxy.example.org"})
+    forged = {"X-Forwarded-Host": "evil.example"}
+    assert not post("https://evil.example", **forged), "X-Forwarded-Host is anyone's to send"
     assert (
         not post("https://evil.example")
         and not post("null")
         and not post("https://chat.example.org.evil.example")
     )
+
+
+def test_secure_cookies_are_read_only_under_the_host_prefix() -> None:
+    from aiohttp.test_utils import make_mocked_request
+
+    from assistant.web.admin.security import read_cookie
+
+    planted = make_mocked_request("GET", "/admin/", headers={"Cookie": "inbox_session=planted"})
+    assert read_cookie(planted, "inbox_session", secure=True) == "", "a sibling subdomain could set it"
+    assert read_cookie(planted, "inbox_session", secure=False) == "planted"
+    real = make_mocked_request("GET", "/admin/", headers={"Cookie": "__Host-inbox_session=real"})
+    assert read_cookie(real, "inbox_session", secure=True) == "real"

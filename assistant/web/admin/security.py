@@ -1,4 +1,5 @@
-"""The inbox's protections: its CSP and headers, session and login cookies, CSRF, opaque ids, rate limit.
+"""The inbox's protections: its CSP and headers, session and login cookies, CSRF, opaque ids, rate
+limit, the per-client login lock and the client's address behind a proxy.
 
 Nothing here touches the database; :mod:`assistant.web.admin.views` joins it to the accounts.
 """
@@ -11,13 +12,16 @@ import ipaddress
 import secrets
 import time
 from collections import deque
-from typing import Deque, Dict, Iterable, Mapping, TypeVar
+from typing import Callable, Deque, Dict, Iterable, Mapping, TypeVar
 from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from assistant.rate_limit import client_address
+
 SESSION_COOKIE = "inbox_session"
 LOGIN_COOKIE = "inbox_login"
+DEVICE_COOKIE = "inbox_device"  # the known-device token (assistant.enquiries.accounts)
 # The __Host- prefix (Secure, Path=/, no Domain) stops a sibling subdomain from setting them.
 SECURE_PREFIX = "__Host-"
 CSRF_FIELD = "csrf"
@@ -91,15 +95,25 @@ def cookie_name(base: str, secure: bool) -> str:
     return SECURE_PREFIX + base if secure else base
 
 
-def read_cookie(request: web.Request, base: str) -> str:
-    """A cookie by its base name, whichever prefix it was set with."""
-    return request.cookies.get(SECURE_PREFIX + base) or request.cookies.get(base) or ""
+def read_cookie(request: web.Request, base: str, secure: bool) -> str:
+    """A cookie by its base name: only the ``__Host-`` one when cookies are Secure (an unprefixed
+    cookie could have been planted by a sibling subdomain or over plain http)."""
+    return request.cookies.get(cookie_name(base, secure)) or ""
 
 
-def set_cookie(response: web.StreamResponse, base: str, value: str, secure: bool) -> None:
-    """HttpOnly, SameSite=Strict, Path=/, a browser-session cookie (the server enforces the timeout)."""
+def set_cookie(
+    response: web.StreamResponse, base: str, value: str, secure: bool, max_age: int | None = None
+) -> None:
+    """HttpOnly, SameSite=Strict, Path=/; a browser-session cookie (the server enforces the timeout)
+    unless ``max_age`` seconds are given."""
     response.set_cookie(
-        cookie_name(base, secure), value, path="/", httponly=True, secure=secure, samesite="Strict"
+        cookie_name(base, secure),
+        value,
+        path="/",
+        httponly=True,
+        secure=secure,
+        samesite="Strict",
+        max_age=max_age,
     )
 
 
@@ -120,14 +134,13 @@ def same_token(given: str, expected: str) -> bool:
 
 def same_origin(request: web.Request, public_base_url: str = "") -> bool:
     """A form post from this site. ``Origin``, which browsers send with every POST, must name this
-    host when present: the Host header, the ``X-Forwarded-Host`` a proxy passes, or the host of
-    ``PUBLIC_BASE_URL``. The scheme is not compared (behind a TLS proxy this server sees http)."""
+    host when present: the Host header or the host of ``PUBLIC_BASE_URL`` (never
+    ``X-Forwarded-Host``, which any client can send). The scheme is not compared (behind a TLS
+    proxy this server sees http)."""
     origin = request.headers.get("Origin")
     if origin is None:
         return True  # not a browser form post (browsers always send it on POST)
     hosts = {request.host.lower()}
-    if request.headers.get("X-Forwarded-Host"):
-        hosts.add(request.headers["X-Forwarded-Host"].strip().lower())
     if public_base_url:
         hosts.add(urlsplit(public_base_url).netloc.lower())
     parts = urlsplit(origin)
@@ -181,3 +194,70 @@ class RateLimiter:
             for stale in [k for k, v in self._events.items() if not v or v[-1] <= moment - self.window]:
                 del self._events[stale]
         return True
+
+
+def request_address(request: web.Request, trusted_hops: int) -> str:
+    """The client's address: the chat channel's rule (:func:`assistant.rate_limit.client_address`),
+    X-Forwarded-For read ``trusted_hops`` proxies from the right. Kept in memory only, never stored."""
+    return client_address(request.remote, request.headers.get("X-Forwarded-For"), trusted_hops)
+
+
+HSTS = "max-age=31536000"
+
+
+class LoginThrottle:
+    """Wrong passwords and codes per (account name, client address), in memory, per process.
+
+    ``max_failures`` of them lock that pair for ``duration``; each further lock of the same pair
+    lasts twice as long as the one before (up to ``longest``), until a full login from it. Another
+    address (the therapist's) is not affected: the account-wide lock in the database is set higher.
+    The key is a hash, so the memory holds neither the name nor the address in clear.
+    """
+
+    def __init__(
+        self,
+        max_failures: int,
+        duration: float,
+        longest: float = 24 * 3600,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.max_failures = max_failures
+        self.duration = duration
+        self.longest = longest
+        self.clock = clock
+        self._salt = secrets.token_bytes(16)
+        # key -> [failures since the last lock, locks so far, locked until, last event]
+        self._state: Dict[str, list] = {}
+
+    def key(self, username: str, address: str) -> str:
+        """The pair's key: a salted hash of the (case-folded) name and the address."""
+        raw = f"{(username or '').strip().casefold()}\x00{address}".encode()
+        return hashlib.sha256(self._salt + raw).hexdigest()
+
+    def locked(self, key: str) -> bool:
+        """Whether the pair is locked now."""
+        state = self._state.get(key)
+        return state is not None and state[2] > self.clock()
+
+    def failed(self, key: str) -> bool:
+        """Count a wrong password or code; True when it locks the pair."""
+        now = self.clock()
+        state = self._state.setdefault(key, [0, 0, 0.0, now])
+        state[0] += 1
+        state[3] = now
+        if state[0] < self.max_failures:
+            return False
+        state[0] = 0
+        state[2] = now + min(self.longest, self.duration * (2 ** state[1]))
+        state[1] += 1
+        self._forget_idle(now)
+        return True
+
+    def succeeded(self, key: str) -> None:
+        """A full login from the pair: forget its failures and locks."""
+        self._state.pop(key, None)
+
+    def _forget_idle(self, now: float) -> None:
+        if len(self._state) > 10_000:
+            for stale in [k for k, v in self._state.items() if v[2] <= now and now - v[3] > self.longest]:
+                del self._state[stale]

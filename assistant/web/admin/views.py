@@ -16,10 +16,11 @@ import asyncio
 import functools
 import io
 import logging
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, TypeVar
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, TypeVar
 
 import jinja2
 import segno
@@ -27,6 +28,7 @@ from aiohttp import web
 from markupsafe import Markup
 
 from assistant.enquiries.accounts import (
+    DEVICE_LIFETIME,
     STAGE_OK,
     STAGE_TOTP,
     AdminAccounts,
@@ -41,17 +43,21 @@ from assistant.enquiries.mail import ROUTE_DESCRIPTIONS
 from assistant.enquiries.models import utcnow
 from assistant.enquiries.records import EnquiryRecord
 from assistant.enquiries.store import EnquiryStore
+from assistant.rate_limit import trusted_proxy_hops
 from assistant.settings import PROJECT_ROOT
 from assistant.web.admin.security import (
     ADMIN_HEADERS,
     CSRF_FIELD,
+    DEVICE_COOKIE,
     LOGIN_COOKIE,
     SESSION_COOKIE,
+    LoginThrottle,
     OpaqueIds,
     RateLimiter,
     clear_cookie,
     new_token,
     read_cookie,
+    request_address,
     same_origin,
     same_token,
     secure_cookies,
@@ -67,6 +73,15 @@ ASSETS = PROJECT_ROOT / "web" / "admin"
 PREFIX = "/admin/"
 ROUTE_LABELS = {"individual": "individual", "couple_partner": "couple or partner", "general": "general"}
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# The whole account locks after this many times the per-address limit of wrong passwords or codes:
+# one attacker's address is locked long before, so only many addresses together reach it, and
+# even then the therapist's known device gets in.
+ACCOUNT_LOCK_FACTOR = 4
+# Wrong, unknown and locked get one answer, so the login tells nobody which accounts exist.
+LOGIN_REFUSED = (
+    "Wrong user name or password. After several wrong attempts logins wait a while: "
+    "if you are sure of your password, try again later."
+)
 
 
 @dataclass
@@ -78,7 +93,9 @@ class AdminState:
     accounts: AdminAccounts
     ids: OpaqueIds
     limiter: RateLimiter
+    throttle: LoginThrottle
     templates: jinja2.Environment
+    proxy_hops: int = 0
 
     @property
     def idle(self) -> timedelta:
@@ -92,10 +109,18 @@ class AdminState:
 ADMIN_KEY = web.AppKey("admin", AdminState)
 
 
-def make_state(config: WebConfig, store: EnquiryStore | None = None) -> AdminState:
-    """The inbox's state; the store connects on first use, the templates load when first rendered."""
+def make_state(
+    config: WebConfig, store: EnquiryStore | None = None, env: Mapping[str, str] | None = None
+) -> AdminState:
+    """The inbox's state; the store connects on first use, the templates load when first rendered.
+
+    ``TRUSTED_PROXY_HOPS`` (from ``env``, default the environment) is read as the chat channel
+    reads it: the client's address is then taken from X-Forwarded-For.
+    """
     store = store or EnquiryStore()
-    lockout = Lockout(config.admin_max_failures, timedelta(seconds=config.admin_lockout_seconds))
+    lockout = Lockout(
+        config.admin_max_failures * ACCOUNT_LOCK_FACTOR, timedelta(seconds=config.admin_lockout_seconds)
+    )
     templates = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
@@ -108,8 +133,18 @@ def make_state(config: WebConfig, store: EnquiryStore | None = None) -> AdminSta
         accounts=AdminAccounts(store, lockout),
         ids=OpaqueIds(),
         limiter=RateLimiter(config.admin_login_rate),
+        throttle=LoginThrottle(config.admin_max_failures, config.admin_lockout_seconds),
         templates=templates,
+        proxy_hops=trusted_proxy_hops(os.environ if env is None else env),
     )
+
+
+def _secure(request: web.Request) -> bool:
+    return secure_cookies(request, request.app[ADMIN_KEY].store.config.public_base_url)
+
+
+def _address(request: web.Request) -> str:
+    return request_address(request, request.app[ADMIN_KEY].proxy_hops)
 
 
 def _when(moment: datetime | None) -> str:
@@ -178,7 +213,7 @@ def _forbidden(request: web.Request) -> web.Response:
 
 async def _session(request: web.Request) -> SessionInfo | None:
     state = request.app[ADMIN_KEY]
-    token = read_cookie(request, SESSION_COOKIE)
+    token = read_cookie(request, SESSION_COOKIE, _secure(request))
     if not token:
         return None
     return await _db(state.accounts.session_for, token, state.idle, state.lifetime)
@@ -189,17 +224,19 @@ async def _form(request: web.Request) -> Dict[str, str]:
     return {key: value for key, value in data.items() if isinstance(value, str)}
 
 
-def requires_login(stage: str = STAGE_OK) -> Callable[[Handler], Handler]:
-    """A handler for signed-in users at ``stage``; POSTs also need the CSRF token and this origin."""
+def requires_login(*stages: str) -> Callable[[Handler], Handler]:
+    """A handler for signed-in users at one of ``stages`` (default: fully logged in); POSTs also
+    need the CSRF token and this origin."""
+    allowed = stages or (STAGE_OK,)
 
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
         async def wrapper(request: web.Request) -> web.StreamResponse:
             session = await _session(request)
-            if session is None or session.stage != stage:
+            if session is None or session.stage not in allowed:
                 return refused(request)
             request["admin_session"] = session
-            request["admin_token"] = read_cookie(request, SESSION_COOKIE)
+            request["admin_token"] = read_cookie(request, SESSION_COOKIE, _secure(request))
             if request.method == "POST":
                 form = await _form(request)
                 if not same_origin(
@@ -259,42 +296,71 @@ async def login_page(request: web.Request) -> web.StreamResponse:
 
 
 async def login_post(request: web.Request) -> web.StreamResponse:
-    """POST /admin/login: the password step (rate-limited per address, delayed when wrong)."""
+    """POST /admin/login: the password step.
+
+    Rate-limited per client address; wrong passwords are answered after a delay and lock this
+    (account, address) pair after ADMIN_MAX_FAILURES, each lock longer than the last. The therapist
+    at another address is not locked out, nor, from any address, is a browser with the
+    known-device cookie. Wrong, unknown and locked all get the same answer.
+    """
     state = request.app[ADMIN_KEY]
     form = await _form(request)
-    if not same_origin(request, request.app[ADMIN_KEY].store.config.public_base_url) or not same_token(
-        form.get(CSRF_FIELD, ""), read_cookie(request, LOGIN_COOKIE)
+    secure = _secure(request)
+    if not same_origin(request, state.store.config.public_base_url) or not same_token(
+        form.get(CSRF_FIELD, ""), read_cookie(request, LOGIN_COOKIE, secure)
     ):
         return _forbidden(request)
-    if not state.limiter.allow(request.remote or "unknown"):
+    address = _address(request)
+    if not state.limiter.allow(address):
         logger.warning("inbox: login rate limit reached")
         await asyncio.sleep(state.config.admin_login_delay)
         return _login_page(
             request, 429, error="Too many attempts from here. Wait a few minutes and try again."
         )
     username = form.get("username", "")[:64]
-    check = await _db(state.accounts.check_password, username, form.get("password", ""))
+    key = state.throttle.key(username, address)
+    check = await _db(
+        functools.partial(
+            state.accounts.check_password,
+            username,
+            form.get("password", ""),
+            blocked=state.throttle.locked(key),
+            device=read_cookie(request, DEVICE_COOKIE, secure),
+        )
+    )
     if check.result in (LoginResult.WRONG, LoginResult.LOCKED):
+        if check.result is LoginResult.WRONG and state.throttle.failed(key):
+            logger.warning("inbox: logins from one address locked after repeated wrong attempts")
+            check = replace(check, result=LoginResult.LOCKED)
         await asyncio.sleep(state.config.admin_login_delay)
         # An existing account is named; what was typed for an unknown one is never stored.
         await _db(state.accounts.audit, check.username or "-", f"login_{check.result.value}")
-        if check.result is LoginResult.LOCKED:
-            error = "Too many wrong attempts: the account is locked for a while. Try again later."
-            return _login_page(request, 429, error=error, username=username)
-        return _login_page(request, 401, error="Wrong user name or password.", username=username)
+        return _login_page(request, 401, error=LOGIN_REFUSED, username=username)
     assert check.user_id is not None and check.username is not None
-    old = read_cookie(request, SESSION_COOKIE)
+    old = read_cookie(request, SESSION_COOKIE, secure)
     if old:
         await _db(state.accounts.end_session, old)
     stage = STAGE_TOTP if check.result is LoginResult.NEEDS_CODE else STAGE_OK
     token = await _db(state.accounts.start_session, check.user_id, stage)
-    if stage == STAGE_OK:
-        await _db(state.accounts.audit, check.username, "login")
     response = see_other(PREFIX if stage == STAGE_OK else PREFIX + "login/code")
-    secure = secure_cookies(request, state.store.config.public_base_url)
+    if stage == STAGE_OK:
+        await _logged_in(request, response, check.user_id, check.username, key)
     set_cookie(response, SESSION_COOKIE, token, secure)
     clear_cookie(response, LOGIN_COOKIE, secure)
     return response
+
+
+async def _logged_in(
+    request: web.Request, response: web.StreamResponse, user_id: int, username: str, key: str
+) -> None:
+    """A full login: forget this pair's failures, audit it, and (re)issue the known-device cookie."""
+    state = request.app[ADMIN_KEY]
+    state.throttle.succeeded(key)
+    await _db(state.accounts.audit, username, "login")
+    device = await _db(state.accounts.device_token, user_id)
+    set_cookie(
+        response, DEVICE_COOKIE, device, _secure(request), max_age=int(DEVICE_LIFETIME.total_seconds())
+    )
 
 
 @requires_login(STAGE_TOTP)
@@ -307,32 +373,59 @@ async def code_page(request: web.Request) -> web.StreamResponse:
 
 @requires_login(STAGE_TOTP)
 async def code_post(request: web.Request) -> web.StreamResponse:
-    """POST /admin/login/code: check the TOTP code; on success a new session replaces this one."""
+    """POST /admin/login/code: check the TOTP code; on success a new session replaces this one.
+
+    Rate-limited and locked per (account, address) like the password step; wrong codes count until
+    a code is right, whatever passwords come in between.
+    """
     state = request.app[ADMIN_KEY]
     session: SessionInfo = request["admin_session"]
-    check = await _db(state.accounts.check_code, session.user_id, request["admin_form"].get("code", ""))
+    address = _address(request)
+    if not state.limiter.allow(address):
+        logger.warning("inbox: login rate limit reached (code step)")
+        await asyncio.sleep(state.config.admin_login_delay)
+        request["admin_session"] = None
+        return render(
+            request,
+            "code.html",
+            status=429,
+            csrf=session.csrf_token,
+            error="Too many attempts from here. Wait a few minutes and try again.",
+        )
+    key = state.throttle.key(session.username, address)
+    check = await _db(
+        functools.partial(
+            state.accounts.check_code,
+            session.user_id,
+            request["admin_form"].get("code", ""),
+            blocked=state.throttle.locked(key),
+            device=read_cookie(request, DEVICE_COOKIE, _secure(request)),
+        )
+    )
     if check.result is LoginResult.OK:
         await _db(state.accounts.end_session, request["admin_token"])
         token = await _db(state.accounts.start_session, session.user_id, STAGE_OK)
-        await _db(state.accounts.audit, session.username, "login")
         response = see_other(PREFIX)
-        set_cookie(
-            response, SESSION_COOKIE, token, secure_cookies(request, state.store.config.public_base_url)
-        )
+        await _logged_in(request, response, session.user_id, session.username, key)
+        set_cookie(response, SESSION_COOKIE, token, _secure(request))
         return response
+    if check.result is LoginResult.WRONG and state.throttle.failed(key):
+        logger.warning("inbox: logins from one address locked after repeated wrong codes")
+        check = replace(check, result=LoginResult.LOCKED)
     await asyncio.sleep(state.config.admin_login_delay)
     await _db(state.accounts.audit, session.username, f"code_{check.result.value}")
     if check.result is LoginResult.LOCKED:
         await _db(state.accounts.end_session, request["admin_token"])
-        error = "Too many wrong attempts: the account is locked for a while. Try again later."
-        return _login_page(request, 429, error=error)
+        response = _login_page(request, 401, error=LOGIN_REFUSED)
+        clear_cookie(response, SESSION_COOKIE, _secure(request))
+        return response
     request["admin_session"] = None
     return render(request, "code.html", status=401, csrf=session.csrf_token, error="That code is not right.")
 
 
-@requires_login()
+@requires_login(STAGE_OK, STAGE_TOTP)
 async def logout(request: web.Request) -> web.StreamResponse:
-    """POST /admin/logout."""
+    """POST /admin/logout (also from the code step)."""
     state = request.app[ADMIN_KEY]
     await _db(state.accounts.end_session, request["admin_token"])
     await _audit(request, "logout")
@@ -350,9 +443,8 @@ async def logout_everywhere(request: web.Request) -> web.StreamResponse:
 
 
 def _logged_out(request: web.Request, notice: str) -> web.Response:
-    state = request.app[ADMIN_KEY]
     response = _login_page(request, notice=notice)
-    clear_cookie(response, SESSION_COOKIE, secure_cookies(request, state.store.config.public_base_url))
+    clear_cookie(response, SESSION_COOKIE, _secure(request))
     return response
 
 
@@ -610,9 +702,13 @@ async def totp_begin(request: web.Request) -> web.StreamResponse:
 
 @requires_login()
 async def totp_confirm(request: web.Request) -> web.StreamResponse:
-    """POST /admin/security/totp/confirm: turn two-step login on with the first code."""
+    """POST /admin/security/totp/confirm: turn two-step login on with the first code and the password
+    (the account's other sessions end)."""
     state = request.app[ADMIN_KEY]
-    ok = await _db(state.accounts.confirm_totp, request["admin_token"], request["admin_form"].get("code", ""))
+    form = request["admin_form"]
+    ok = await _db(
+        state.accounts.confirm_totp, request["admin_token"], form.get("code", ""), form.get("password", "")
+    )
     if not ok:
         return render(
             request,
@@ -621,7 +717,7 @@ async def totp_confirm(request: web.Request) -> web.StreamResponse:
             nav="security",
             qr=None,
             secret=None,
-            error="That code did not match, so two-step login is still off. Set it up again.",
+            error="That code or password did not match, so two-step login is still off. Set it up again.",
         )
     await _audit(request, "totp_enabled")
     session = await _session(request)
