@@ -340,6 +340,7 @@ def test_totp_setup_then_login_needs_the_code(inbox_store: EnquiryStore) -> None
         shown = await (await client.post("/admin/security/totp", data={"csrf": csrf_of(security)})).text()
         state["secret"] = re.search(r"<code>([A-Z2-7]{32})</code>", shown)[1]  # type: ignore[index]
         code = pyotp.TOTP(state["secret"]).now()
+        state["setup_code"] = code  # the exact code typed at set-up, replayed at login
         on = await client.post(
             "/admin/security/totp/confirm", data={"csrf": csrf_of(shown), "code": code, "password": PASSWORD}
         )
@@ -354,12 +355,13 @@ def test_totp_setup_then_login_needs_the_code(inbox_store: EnquiryStore) -> None
         form = await (await client.get("/admin/login/code")).text()
         wrong = await client.post("/admin/login/code", data={"csrf": csrf_of(form), "code": "123456"})
         assert wrong.status == 401
-        # The next 30-second step: the code typed at set-up cannot be used again.
-        code = pyotp.TOTP(state["secret"]).at(time.time() + 30)
+        # The code typed at set-up cannot be used again, whenever the login comes (replaying
+        # TOTP.now() here instead would pass or fail depending on the 30-second window).
         replayed = await client.post(
-            "/admin/login/code", data={"csrf": csrf_of(form), "code": pyotp.TOTP(state["secret"]).now()}
+            "/admin/login/code", data={"csrf": csrf_of(form), "code": state["setup_code"]}
         )
         assert replayed.status == 401
+        code = pyotp.TOTP(state["secret"]).at(time.time() + 30)  # the next 30-second step
         right = await client.post(
             "/admin/login/code", data={"csrf": csrf_of(form), "code": code}, allow_redirects=False
         )
