@@ -49,6 +49,7 @@ from assistant.web.admin.security import (
     ADMIN_HEADERS,
     CSRF_FIELD,
     DEVICE_COOKIE,
+    HSTS,
     LOGIN_COOKIE,
     SESSION_COOKIE,
     LoginThrottle,
@@ -534,11 +535,14 @@ def _not_found(request: web.Request) -> web.Response:
 
 @requires_login()
 async def detail(request: web.Request) -> web.StreamResponse:
-    """GET /admin/enquiry/{id}: one enquiry, marked read."""
+    """GET /admin/enquiry/{id}: one enquiry, marked read. A HEAD changes nothing and is not audited
+    (a link checker or prefetch must not mark an enquiry read); it gets the status only."""
     state = request.app[ADMIN_KEY]
     reference = await _resolve(request)
     if reference is None:
         return _not_found(request)
+    if request.method == "HEAD":
+        return web.Response(status=200, content_type="text/html", charset="utf-8")
     await _db(state.store.mark_read, reference)
     record = await _db(state.store.get, reference)
     if record is None:
@@ -768,9 +772,12 @@ async def store_errors(request: web.Request, handler: Handler) -> web.StreamResp
 
 
 async def admin_headers(request: web.Request, response: web.StreamResponse) -> None:
-    """The inbox's headers on every /admin response, whatever produced it."""
+    """The inbox's headers on every /admin response, whatever produced it; HSTS too when cookies
+    are Secure (https, or behind an https PUBLIC_BASE_URL), never on plain http to loopback."""
     if request.path.startswith(PREFIX) or request.path == "/admin":
         response.headers.update(ADMIN_HEADERS)
+        if _secure(request):
+            response.headers["Strict-Transport-Security"] = HSTS
 
 
 def setup_admin(app: web.Application, config: WebConfig, store: EnquiryStore | None = None) -> None:
