@@ -421,6 +421,16 @@ class AdminAccounts:
 
         return self.store.guarded("end expired sessions", run)
 
+    def purge_audit(self, before: datetime) -> int:
+        """Delete activity-log rows older than ``before`` (the retention cutoff); returns how many."""
+
+        def run() -> int:
+            with self.store.session() as session:
+                result = session.execute(delete(AdminAudit).where(AdminAudit.at < before))
+                return int(result.rowcount or 0)
+
+        return self.store.guarded("purge audit", run)
+
     # -- the second factor ---------------------------------------------------------------------
 
     def begin_totp(self, token: str) -> str:

@@ -26,12 +26,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Set
 
+from assistant.enquiries.accounts import AdminAccounts
 from assistant.enquiries.config import EnquiryConfig
 from assistant.enquiries.errors import StoreUnavailable
 from assistant.enquiries.mail import build_notification, deliver, describe_error, is_permanent
 from assistant.enquiries.models import utcnow
 from assistant.enquiries.outbox import Claim, backoff_seconds, claim_next, mark_failed, mark_retry, mark_sent
-from assistant.enquiries.store import EnquiryStore
+from assistant.enquiries.store import EnquiryStore, months_before
 from assistant.private_slots import PRIVATE_SLOTS
 
 logger = logging.getLogger(__name__)
@@ -194,6 +195,45 @@ def purge_expired(store: EnquiryStore, now: datetime | None = None) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class SessionLimits:
+    """How long an inbox session may sit idle, and live at most (the web front's settings)."""
+
+    idle: timedelta
+    lifetime: timedelta
+
+
+def inbox_session_limits() -> SessionLimits:
+    """``ADMIN_IDLE_SECONDS`` and ``ADMIN_SESSION_HOURS`` as the web front reads them (its own
+    settings module, so the two never disagree); its defaults if the web settings are unusable
+    here (the worker does not serve the web pages)."""
+    from assistant.web.config import WebConfig, WebConfigError, load_web_config
+
+    try:
+        config = load_web_config()
+    except WebConfigError as exc:
+        logger.warning("inbox session limits: web settings unusable (%s); using the defaults", exc)
+        config = WebConfig()
+    return SessionLimits(
+        timedelta(seconds=config.admin_idle_seconds), timedelta(hours=config.admin_session_hours)
+    )
+
+
+def purge_inbox(store: EnquiryStore, now: datetime, limits: SessionLimits | None = None) -> bool:
+    """The inbox's share of the daily purge: delete sessions past their idle or absolute limit and
+    activity-log rows older than the retention period. False if it failed (logged at ERROR)."""
+    limits = limits or inbox_session_limits()
+    accounts = AdminAccounts(store)
+    try:
+        ended = accounts.end_expired_sessions(limits.idle, limits.lifetime, now)
+        removed = accounts.purge_audit(months_before(now, store.config.retention_months))
+    except StoreUnavailable as exc:
+        logger.error("inbox purge failed (%s during %s)", exc.error, exc.operation)
+        return False
+    logger.info("inbox purge: %d expired sessions ended, %d old activity-log rows erased", ended, removed)
+    return True
+
+
 def run_forever(
     store: EnquiryStore,
     stop: threading.Event,
@@ -204,7 +244,7 @@ def run_forever(
     """Poll until ``stop`` is set; a database outage is logged and waited out.
 
     Beside delivery it sweeps abandoned forms every five minutes and runs the retention purge
-    once a day. ``clock`` (UTC now) and ``wait`` (sleep, returning early when stopped) are for
+    once a day (with the inbox's expired sessions and old activity-log rows). ``clock`` (UTC now) and ``wait`` (sleep, returning early when stopped) are for
     tests; they default to the wall clock and ``stop.wait``.
     """
     config = config or store.config
@@ -220,7 +260,8 @@ def run_forever(
             sweep_abandoned_forms(store, now)
             sweep.ran(now)
         if purge.due(now):
-            purge.ran(now, purge_expired(store, now))
+            purged = purge_expired(store, now)
+            purge.ran(now, purge_inbox(store, now) and purged)
         try:
             result = run_once(store, config, now=clock, stop=stop)
             if result.sent or result.failed:
