@@ -217,3 +217,47 @@ def chat(page: Page, site: str) -> Chat:
 def results_dir() -> Path:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     return RESULTS_DIR
+
+
+@dataclass
+class IsolatedStack:
+    """The assistant (worker, action server, Rasa) on databases of its own in a temporary folder."""
+
+    rasa_url: str
+    # The enquiry settings it runs with (DATABASE_URL, TRACKER_DB_URL, MAIL_DIR): give them to a
+    # web front or an EnquiryStore so they use the same temporary databases.
+    env: Dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def isolated_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IsolatedStack]:
+    """scripts/serve.sh on free ports with a temporary enquiry database, tracker store and mail
+    folder, for tests that read, export or erase enquiries: the real ``var/`` databases (and
+    whatever enquiries they hold) are never opened."""
+    base = tmp_path_factory.mktemp("isolated-stack")
+    rasa_port, actions_port = free_port(), free_port()
+    logs = LOG_DIR / "isolated"
+    logs.mkdir(parents=True, exist_ok=True)
+    enquiry_env = {
+        "DATABASE_URL": f"sqlite:///{base / 'enquiries.db'}",
+        "TRACKER_DB_URL": f"sqlite:///{base / 'tracker.db'}",
+        "MAIL_DIR": str(base / "mail"),
+    }
+    env = {
+        **os.environ,
+        **enquiry_env,
+        "RASA_PORT": str(rasa_port),
+        "ACTIONS_PORT": str(actions_port),
+        "LOG_DIR": str(logs),
+        "RATE_LIMIT_PER_ADDRESS": os.environ.get("RATE_LIMIT_PER_ADDRESS", "100000"),
+    }
+    proc = subprocess.run(
+        ["scripts/serve.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=400
+    )
+    pids: List[int] = [int(line.split("=", 1)[1]) for line in proc.stdout.splitlines() if "_pid=" in line]
+    try:
+        assert proc.returncode == 0, f"servers did not start (see {logs}): {proc.stderr}"
+        yield IsolatedStack(f"http://127.0.0.1:{rasa_port}", enquiry_env)
+    finally:
+        for pid in pids:
+            _stop(pid)

@@ -1,49 +1,64 @@
 """Tried as the therapist would: an enquiry sent in the chat (the real assistant) appears in the
 inbox at once, is read, marked handled, exported and erased in the browser.
 
-This one needs Rasa (the session's ``site`` fixture). The inbox runs on a second web front over
-the same enquiry database and tracker store as the assistant (``DATABASE_URL`` and
-``TRACKER_DB_URL`` as the environment gives them, else ``var/``), with an account made for this
-test and removed after it, with its activity-log rows.
+This one needs Rasa, started for it alone (``isolated_stack``) on a temporary enquiry database,
+tracker store and mail folder: the export and the erasure only ever see this test's enquiry,
+never the real ``var/`` databases. One web front on those databases serves the chat and the inbox;
+the account has a random password and nothing is deleted from the activity log (the whole
+temporary database goes with the test).
 """
 
 from __future__ import annotations
 
 import csv
 import re
+import secrets
+import sqlite3
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import delete
 
 from assistant.enquiries.accounts import AdminAccounts
-from assistant.enquiries.models import AdminAudit, AdminUser
+from assistant.enquiries.config import DEFAULT_DATABASE_URL, VAR_DIR, load_config
 from assistant.enquiries.store import EnquiryStore
-from tests.browser.conftest import start_web_front
+from tests.browser.conftest import IsolatedStack, start_web_front
 from tests.browser.helpers import Chat
 
 REFERENCE = re.compile(r"\bTN-[A-Z0-9]{4,}\b")
-PASSWORD = "the therapist's own passphrase"
+
+
+@dataclass
+class Therapist:
+    """The web front (chat and inbox) on the isolated databases, and an account on it."""
+
+    base_url: str
+    user: str
+    password: str
+    store: EnquiryStore
+
+    @property
+    def admin(self) -> str:
+        return self.base_url + "admin/"
 
 
 @pytest.fixture
-def therapist(rasa_url: str) -> Iterator[tuple[str, str, EnquiryStore]]:
-    """(inbox address, user name, store): a web front on the assistant's databases, an account."""
-    store = EnquiryStore()
+def therapist(isolated_stack: IsolatedStack) -> Iterator[Therapist]:
+    store = EnquiryStore(config=load_config(isolated_stack.env))
     user = f"e2e-{uuid.uuid4().hex[:8]}"
-    AdminAccounts(store).set_password(user, PASSWORD)
-    front = start_web_front(rasa_url, "web-admin-chat", {"ADMIN_LOGIN_DELAY": "0.2"})
+    password = secrets.token_urlsafe(24)
+    AdminAccounts(store).set_password(user, password)
+    front = start_web_front(
+        isolated_stack.rasa_url, "web-admin-chat", {**isolated_stack.env, "ADMIN_LOGIN_DELAY": "0.2"}
+    )
     try:
-        yield front.base_url + "admin/", user, store
+        yield Therapist(front.base_url, user, password, store)
     finally:
         front.process.terminate()
         front.process.wait(timeout=10)
-        with store.session() as session:
-            session.execute(delete(AdminUser).where(AdminUser.username == user))
-            session.execute(delete(AdminAudit).where(AdminAudit.username == user))
         store.dispose()
 
 
@@ -70,18 +85,36 @@ def send_enquiry(chat: Chat, email: str) -> str:
     return match[0]
 
 
+def in_the_real_database(reference: str) -> bool:
+    """Whether ``var/enquiries.db`` holds ``reference`` (opened read-only; never created)."""
+    path = VAR_DIR / "enquiries.db"
+    if not path.exists():
+        return False
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        try:
+            return (
+                db.execute("SELECT 1 FROM enquiries WHERE reference = ?", (reference,)).fetchone() is not None
+            )
+        except sqlite3.Error:
+            return False
+
+
 def test_an_enquiry_from_the_chat_is_read_handled_exported_and_erased_in_the_inbox(
-    chat: Chat, page: Page, therapist: tuple[str, str, EnquiryStore]
+    page: Page, therapist: Therapist
 ) -> None:
-    admin, user, store = therapist
+    store = therapist.store
+    assert store.config.database_url != DEFAULT_DATABASE_URL and "isolated-stack" in store.config.database_url
+    chat = Chat(page, therapist.base_url).goto()
     email = f"jo.{uuid.uuid4().hex[:8]}@example.com"
     reference = send_enquiry(chat, email)
     sent_at = time.monotonic()
+    assert store.get(reference) is not None, "the assistant saved it in the temporary database"
+    assert not in_the_real_database(reference)
 
     inbox = page.context.new_page()
-    inbox.goto(admin + "login")
-    inbox.get_by_label("User name").fill(user)
-    inbox.get_by_label("Password").fill(PASSWORD)
+    inbox.goto(therapist.admin + "login")
+    inbox.get_by_label("User name").fill(therapist.user)
+    inbox.get_by_label("Password").fill(therapist.password)
     inbox.get_by_role("button", name="Log in").click()
     expect(inbox.get_by_role("link", name=reference)).to_be_visible()
     assert time.monotonic() - sent_at < 10, "in the inbox within seconds"
@@ -100,6 +133,7 @@ def test_an_enquiry_from_the_chat_is_read_handled_exported_and_erased_in_the_inb
         inbox.get_by_role("button", name="Export all as CSV").click()
     with open(download.value.path(), encoding="utf-8") as stream:
         exported = {row["reference"]: row for row in csv.DictReader(stream)}
+    assert list(exported) == [reference], "only this test's enquiry is in its database"
     assert exported[reference]["email"] == email and exported[reference]["handled_at"]
 
     inbox.get_by_role("link", name=reference).click()
@@ -109,3 +143,5 @@ def test_an_enquiry_from_the_chat_is_read_handled_exported_and_erased_in_the_inb
     removed = inbox.locator("li", has_text="Conversation events removed").inner_text()
     assert int(removed.rsplit(":", 1)[1]) > 0, "the visitor's conversation went with the enquiry"
     assert store.get(reference) is None
+    actions = [e.action for e in AdminAccounts(store).recent_audit()]
+    assert {"login", "view", "mark_handled", "export", "erase"} <= set(actions), "the audit rows are kept"
