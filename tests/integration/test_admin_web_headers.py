@@ -58,3 +58,38 @@ def test_hsts_when_cookies_are_secure_and_not_on_loopback_http(
         assert "Strict-Transport-Security" not in chat_page.headers, "only the inbox's responses"
 
     run(public, behind_tls)
+
+
+def test_a_user_at_the_code_step_can_log_out(
+    make_store: Callable[..., EnquiryStore], sqlite_url: str, tracker: TrackerDB
+) -> None:
+    import re
+
+    import pyotp
+
+    store = make_store(sqlite_url)
+    accounts = AdminAccounts(store)
+    accounts.set_password(USER, PASSWORD)
+    check = accounts.check_password(USER, PASSWORD)
+    assert check.user_id is not None
+    token = accounts.start_session(check.user_id, "ok")
+    secret = accounts.begin_totp(token)
+    assert accounts.confirm_totp(token, pyotp.TOTP(secret).now(), PASSWORD)
+    accounts.end_all_sessions(check.user_id)
+
+    async def scenario(client: TestClient, store: EnquiryStore) -> None:
+        first = await log_in(client)
+        assert first.headers["Location"] == "/admin/login/code"
+        form = await (await client.get("/admin/login/code")).text()
+        assert 'action="/admin/logout"' in form
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form)
+        assert csrf
+        out = await client.post("/admin/logout", data={"csrf": csrf[1]}, allow_redirects=False)
+        assert out.status == 200 and "You have logged out." in await out.text()
+        assert (await client.get("/admin/login/code", allow_redirects=False)).status == 303
+        with store.session() as session:
+            from assistant.enquiries.models import AdminSession
+
+            assert session.query(AdminSession).count() == 0, "the half-open session is gone"
+
+    run(store, scenario)
