@@ -148,10 +148,11 @@ def fields_to_change(text: str) -> List[str] | None:
     return list(EDIT_SLOTS[edit.field]) if edit.field else []
 
 
-def _offered(tracker: Tracker) -> str | None:
+def _offered(tracker: Tracker, validating: bool = False) -> str | None:
     """Says "email" or "phone" when an address or number typed before the contact step awaits
-    confirmation (the method not chosen yet)."""
-    if tracker.get_slot("enquiry_contact_method"):
+    confirmation (the method not chosen yet; while it is being validated the method slot holds
+    the words just typed)."""
+    if tracker.get_slot("enquiry_contact_method") and not validating:
         return None
     if tracker.get_slot("enquiry_email"):
         return "email"
@@ -337,7 +338,7 @@ class ValidateEnquiryForm(FormValidationAction):
             "enquiry_contact_method", dispatcher, tracker
         ):
             return {"enquiry_contact_method": None}
-        offered = _offered(tracker)
+        offered = _offered(tracker, validating=True)
         intent = latest_intent(tracker)
         result = checks.check_contact_method(value)
         if offered and not result.ok:

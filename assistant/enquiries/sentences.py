@@ -437,6 +437,8 @@ def parse_edit(text: str) -> Edit | None:
     for field, words in _FIELD_WORDS:
         if re.match(rf"{lead}{_REMOVE_VERB}\s+(?:the\s+|my\s+|any\s+)?(?:{words})\b", lowered):
             return Edit(field=field, remove=True)
+        if re.match(rf"{lead}(?:take|leave)\s+(?:the\s+|my\s+)?(?:{words})\s+out\b", lowered):
+            return Edit(field=field, remove=True)
     # Just a field named ("the name", "my email please"), as after "what would you like to change?"
     for field, words in _FIELD_WORDS:
         if re.match(rf"{lead}(?:the\s+|my\s+)?(?:{words})(?:\s+please)?[\s.!]*$", lowered):

@@ -51,9 +51,12 @@ def test_an_address_typed_earlier_is_offered_at_the_method_step(dispatcher) -> N
     asyncio.run(ActionAskEnquiryContactMethod().run(dispatcher, t, {}))
     assert dispatcher.messages[0]["response"] == "utter_enquiry_offer_email"
     assert dispatcher.messages[0]["email"] == "jo@example.com"
-    yes = validate("enquiry_contact_method", tracker("yes", "affirm", slots=t.slots), CollectingDispatcher())
+    # While the method is validated its slot holds the words just typed (the from_text mapping).
+    typed = {**t.slots, "enquiry_contact_method": "yes"}
+    yes = validate("enquiry_contact_method", tracker("yes", "affirm", slots=typed), CollectingDispatcher())
     assert yes == {"enquiry_contact_method": "email"}
-    no = validate("enquiry_contact_method", tracker("by phone", slots=t.slots), CollectingDispatcher())
+    typed = {**t.slots, "enquiry_contact_method": "by phone"}
+    no = validate("enquiry_contact_method", tracker("by phone", slots=typed), CollectingDispatcher())
     assert no == {"enquiry_contact_method": "phone", "enquiry_email": None}
 
 

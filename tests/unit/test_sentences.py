@@ -167,6 +167,8 @@ def test_step_questions() -> None:
         ("change my email to jo@example.org", Edit("contact", "jo@example.org")),
         ("change the days and times to weekends", Edit("availability", "weekends")),
         ("remove the times", Edit("availability", remove=True)),
+        ("take the times out", Edit("availability", remove=True)),
+        ("remove the days and times", Edit("availability", remove=True)),
         ("please delete my message", Edit("message", remove=True)),
         ("Change the contact details", Edit("contact")),
         ("Change who it's about", Edit("who_for")),
