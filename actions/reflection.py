@@ -107,6 +107,10 @@ class ValidateReflectionForm(FormValidationAction):
     def _validate(
         self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> Dict[str, Any]:
+        if value in (ANSWERED, SKIPPED) and tracker.get_slot("requested_slot") != slot:
+            # A marker set when the reflection was picked up again (action_resume_reflection),
+            # validated as the form starts: kept, and the visitor's message is not read for it.
+            return {slot: value}
         text = (tracker.latest_message or {}).get("text") or ""
         intent = latest_intent(tracker)
         if intent == "skip" or _SKIP.match(text):

@@ -324,3 +324,12 @@ def test_resume_for_a_minor_gives_no_prompts(dispatcher) -> None:
     out = run(ActionResumeReflection(), resume_tracker(events, is_minor=True), dispatcher)
     assert sent(dispatcher) == ["utter_reflection_adults_only"]
     assert_cleared(out)
+
+
+def test_markers_set_on_picking_up_are_kept_when_the_form_starts(dispatcher, fake_themes) -> None:
+    """As the form starts, the SDK validates the slots just set: the markers stay, nothing is said."""
+    t = resume_tracker([], requested_slot=None)
+    form = ValidateReflectionForm()
+    for slot, marker in (("reflect_before", "answered"), ("reflect_gives", "skipped")):
+        assert getattr(form, f"validate_{slot}")(marker, dispatcher, t, {}) == {slot: marker}
+    assert dispatcher.messages == []
