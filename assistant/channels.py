@@ -391,7 +391,7 @@ def not_deleted_text() -> str:
     """An honest reply when "delete my chat" could not delete the conversation."""
     return (
         "Sorry, I couldn't delete this conversation just now: the server's storage didn't respond, "
-        "so it is still stored and nothing has been cleared. Please say \"delete my chat\" again in a "
+        'so it is still stored and nothing has been cleared. Please say "delete my chat" again in a '
         "few minutes."
     )
 

@@ -27,6 +27,9 @@ trap 'exit 0' INT TERM
 # that one hop only while it listens on loopback, where nothing but this machine (the web
 # front started below) reaches it. Otherwise it counts the socket address, unless
 # TRUSTED_PROXY_HOPS (or the older TRUST_PROXY=1) says how many proxies of yours stand in front.
+# That is Rasa's setting: the web front faces the browser itself, so it trusts no
+# X-Forwarded-For (its inbox login limits count real addresses) unless
+# WEB_TRUSTED_PROXY_HOPS says a proxy of yours stands in front of it.
 export WEB_HOST=${WEB_HOST:-127.0.0.1} WEB_PORT=${WEB_PORT:-8080}
 if [ -z "${TRUSTED_PROXY_HOPS:-}" ] && [ -z "${TRUST_PROXY:-}" ]; then
   case "${RASA_HOST:-127.0.0.1}" in
@@ -61,7 +64,7 @@ while IFS='=' read -r key value; do
     web_pid) pids+=("$value") ;;
     web_url) web_url=$value ;;
   esac
-done < <(scripts/web.sh)
+done < <(TRUSTED_PROXY_HOPS="${WEB_TRUSTED_PROXY_HOPS:-0}" scripts/web.sh)
 if [ -z "$web_url" ]; then
   echo "the web page did not start; see ${LOG_DIR:-var/log}/web.log" >&2
   exit 1

@@ -24,7 +24,8 @@ from typing import Dict, Iterable, Iterator, List
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.browser.conftest import CHROMIUM, LOG_DIR as BROWSER_LOG_DIR, start_web_front
+from tests.browser.conftest import CHROMIUM, start_web_front
+from tests.browser.conftest import LOG_DIR as BROWSER_LOG_DIR
 from tests.browser.helpers import Chat
 from tests.faults.conftest import Postgres, Stack
 
@@ -39,7 +40,16 @@ def canary(place: str) -> str:
 
 CANARIES: Dict[str, str] = {
     place: canary(place)
-    for place in ("disclosure", "after", "thanks", "reflecta", "reflectb", "reflectc", "cancelled", "cancelledmsg")
+    for place in (
+        "disclosure",
+        "after",
+        "thanks",
+        "reflecta",
+        "reflectb",
+        "reflectc",
+        "cancelled",
+        "cancelledmsg",
+    )
 }
 SENT = canary("sent")
 
@@ -95,7 +105,9 @@ def test_no_canary_survives_anywhere_but_the_sent_enquiry(canary_stack: Stack, p
 
             # A disclosure, and the messages after it (the safety context).
             c = CANARIES
-            reply = chat.ask(f"i cant do this anymore, i want to kill myself tonight. {c['disclosure']} is my username")
+            reply = chat.ask(
+                f"i cant do this anymore, i want to kill myself tonight. {c['disclosure']} is my username"
+            )
             assert "Samaritans" in reply or "999" in reply, reply
             chat.ask(f"i'm not going to phone anyone, {c['after']} knows nothing about this")
             chat.ask(f"thanks {c['thanks']}")
@@ -174,5 +186,7 @@ def test_no_canary_survives_anywhere_but_the_sent_enquiry(canary_stack: Stack, p
 
     logs = stack.logs() + (BROWSER_LOG_DIR / "canary.log").read_text(errors="replace")
     assert "DEBUG logging refused" in logs
-    debug_lines = [line for line in logs.splitlines() if re.search(r"\bDEBUG\b", line) and "refused" not in line]
+    debug_lines = [
+        line for line in logs.splitlines() if re.search(r"\bDEBUG\b", line) and "refused" not in line
+    ]
     assert debug_lines == [], debug_lines[:5]
