@@ -84,8 +84,8 @@ EDIT_LABELS = {
     "availability": "days and times",
     "message": "message",
 }
-OPTIONAL = frozenset({"enquiry_availability", "enquiry_message"})
-CONTACT_SLOTS = frozenset({"enquiry_contact_method", "enquiry_email", "enquiry_phone"})
+OPTIONAL = frozenset(EDIT_SLOTS["availability"] + EDIT_SLOTS["message"])
+CONTACT_SLOTS = frozenset(EDIT_SLOTS["contact"])
 # What the consent step asks first when a question typed as the message was answered.
 MESSAGE_OR_QUESTION = "message_or_question"
 # Why an email address or phone number can't be used, each said with an example.
@@ -459,12 +459,18 @@ class ValidateEnquiryForm(FormValidationAction):
     @staticmethod
     def _message_or_question(text: str, intent: str) -> Dict[str, Any]:
         lowered = text.lower()
+        # The buttons send "Send it" (affirm) and "skip".
         if re.search(r"\b(only|just) a question\b|\bnot (?:my|a|the) message\b|\bquestion\b", lowered) or (
-            intent == "deny" or _NO.match(text)
+            intent in ("deny", "skip") or _NO.match(text) or checks.is_skip(text)
         ):
             logger.info("enquiry message was only a question: asked again")
             return {"enquiry_message": None, "enquiry_consent": None, PROMPT: None}
-        if re.search(r"\bmessage\b|\bboth\b|\bkeep\b", lowered) or intent == "affirm" or _YES.match(text):
+        if (
+            re.search(r"\bmessage\b|\bboth\b|\bkeep\b", lowered)
+            or intent == "affirm"
+            or _YES.match(text)
+            or _SEND.match(text)
+        ):
             return {"enquiry_consent": None, PROMPT: None}
         # Anything else: the choice again (the ask action shows it while the prompt says so).
         return {"enquiry_consent": None}

@@ -115,6 +115,11 @@ def test_a_page_question_as_the_message_asks_which_it_was(dispatcher) -> None:
     assert only == {"enquiry_message": None, "enquiry_consent": None, "enquiry_prompt": None}
     kept = validate("enquiry_consent", tracker("Put it in my message", slots=slots), CollectingDispatcher())
     assert kept == {"enquiry_consent": None, "enquiry_prompt": None}
+    # The two buttons' payloads, which the safety gate maps to an intent.
+    button = validate("enquiry_consent", tracker("Send it", "affirm", slots=slots), CollectingDispatcher())
+    assert button == {"enquiry_consent": None, "enquiry_prompt": None}
+    button = validate("enquiry_consent", tracker("skip", "skip", slots=slots), CollectingDispatcher())
+    assert button == {"enquiry_message": None, "enquiry_consent": None, "enquiry_prompt": None}
 
 
 def test_consent_is_asked_plainly_otherwise(dispatcher) -> None:

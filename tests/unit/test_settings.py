@@ -47,6 +47,12 @@ def test_without_a_contact_url_the_reply_still_reads_well() -> None:
 ACTION_VALUES = {
     "utter_enquiry_summary": {"name", "contact", "who_for", "availability", "message"},
     "utter_enquiry_message_too_long": {"length"},
+    "utter_enquiry_phone_too_short": {"digits"},
+    "utter_enquiry_phone_too_long": {"digits"},
+    "utter_enquiry_offer_email": {"email"},
+    "utter_enquiry_offer_phone": {"phone"},
+    "utter_enquiry_changed": {"change"},
+    "utter_enquiry_cannot_remove": {"field"},
     "utter_enquiry_sent": {"reference"},
     "utter_reflection_summary": {"themes"},
     "utter_reflection_next_steps": {"read_more"},
