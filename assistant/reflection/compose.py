@@ -19,6 +19,7 @@ with the response-wording lint of tests/unit/test_safety_responses.py).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Mapping, Sequence, Tuple
@@ -223,10 +224,27 @@ def summary_themes(items: Iterable[object]) -> List[SummaryTheme]:
     return ranked[:size]
 
 
+# Cues are kept as the finder reads them ("does not", "i am"); shown as people type them.
+_CONTRACTIONS = (
+    (re.compile(r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should)\s+not\b"), r"\1n't"),
+    (re.compile(r"\bcan\s+not\b"), "can't"),
+    (re.compile(r"\bwill\s+not\b"), "won't"),
+    (re.compile(r"\bi\s+am\b"), "I'm"),
+    (re.compile(r"\bi\b"), "I"),
+)
+
+
+def spoken(cue: str) -> str:
+    """A cue as a person would type it: "girlfriend does not know" -> "girlfriend doesn't know"."""
+    for pattern, replacement in _CONTRACTIONS:
+        cue = pattern.sub(replacement, cue)
+    return cue
+
+
 def _theme_phrase(item: SummaryTheme) -> str:
     name = NAMES[item.theme]
     if item.cue and item.cue not in name:
-        return f"{name} (“{item.cue}”)"
+        return f"{name} (“{spoken(item.cue)}”)"
     return name
 
 

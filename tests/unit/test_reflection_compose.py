@@ -206,3 +206,14 @@ def test_summary_themes_are_a_prefix_of_the_ranking() -> None:
     ranked = [t.theme for t in parse_entries(carried)]
     assert [t.theme for t in summary_themes(carried)] == ranked[: len(summary_themes(carried))]
     assert ranked == ["sleep", "boredom", "secrecy"]
+
+
+@pytest.mark.parametrize(
+    "cue, expected",
+    [("girlfriend does not know", "girlfriend doesn't know"), ("can not stop", "can't stop"),
+     ("i am alone", "I'm alone"), ("lonely", "lonely")],
+)  # fmt: skip
+def test_cues_are_shown_as_people_type_them(cue: str, expected: str) -> None:
+    from assistant.reflection.compose import spoken
+
+    assert spoken(cue) == expected
