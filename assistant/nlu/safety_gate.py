@@ -31,6 +31,7 @@ on its own, as in the unit tests.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -85,7 +86,35 @@ BUTTON_INTENTS: Dict[str, str] = {
     "are you a bot?": "bot_challenge",
     "are you a real person?": "bot_challenge",
     "is this a real person?": "bot_challenge",
+    # The shortest typed answers, which a classifier trained on sentences reads badly ("me"
+    # as stop, cancelling the enquiry; "no thanks" as nothing it knows).
+    "me": "share_context",
+    "myself": "share_context",
+    "only me": "share_context",
+    "just myself": "share_context",
+    "it's just me": "share_context",
+    "no thanks": "deny",
+    "no thank you": "deny",
+    "no, thanks": "deny",
+    "no, thank you": "deny",
+    "yes please": "affirm",
+    "yes, please": "affirm",
 }
+
+# "Delete my chat" erases the whole conversation: the classifier alone may not read it into
+# a message that names nothing to delete, or something else ("remove the times" at the
+# enquiry's summary). It needs the chat itself, or a one-word request.
+DELETE_CHAT_INTENT = "delete_chat"
+_DELETE_CHAT_OBJECT = re.compile(
+    r"\b(chat|chats|conversation|convo|messages?|history|transcript|everything|all|this|that|data|"
+    r"what i (said|wrote|typed|told you)|record|records|it)\b"
+)
+_ONE_WORD_DELETE = frozenset({"delete", "erase", "forget", "delete it", "erase it"})
+
+
+def names_the_chat(plain: str) -> bool:
+    """Whether a message the classifier read as "delete my chat" names something it could mean."""
+    return plain in _ONE_WORD_DELETE or bool(_DELETE_CHAT_OBJECT.search(plain))
 
 
 def route_of(intent_name: str | None) -> str | None:
@@ -175,6 +204,8 @@ class SafetyOverride(GraphComponent):
         concern = classifier if explained_away else self._concern(message)
         if route_of((message.get(INTENT) or {}).get(INTENT_NAME_KEY)):
             self._set(message, self._best_other_intent(message))
+        if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == DELETE_CHAT_INTENT and not names_the_chat(plain):
+            self._set(message, self._best_other_intent(message, skip=DELETE_CHAT_INTENT))
         if concern is None and (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == LOW_MOOD_INTENT:
             concern = "crisis"
         if concern is not None:
@@ -220,11 +251,12 @@ class SafetyOverride(GraphComponent):
                 return route if confident else None
         return None
 
-    def _best_other_intent(self, message: Message) -> Dict[str, Any]:
-        """The best intent that is not a safety route, or ``nlu_fallback`` if it is too unsure."""
+    def _best_other_intent(self, message: Message, skip: str = "") -> Dict[str, Any]:
+        """The best intent that is not a safety route (nor ``skip``), or ``nlu_fallback`` if it is
+        too unsure."""
         for ranked in message.get(INTENT_RANKING_KEY) or []:
             name = ranked.get(INTENT_NAME_KEY)
-            if route_of(name) is None and name != "nlu_fallback":
+            if route_of(name) is None and name not in ("nlu_fallback", skip):
                 if float(ranked.get(PREDICTED_CONFIDENCE_KEY) or 0) >= self._fallback_threshold:
                     return dict(ranked)
                 break

@@ -188,3 +188,24 @@ def test_gibberish_never_gets_a_full_response_from_the_classifier_alone(gate) ->
     (message,) = gate.process([parsed("xqzzy flurbo", [("safety_crisis", 0.93), ("greet", 0.07)])])
     assert message.get("intent")["name"] == "nlu_fallback"
     assert message.get("safety_concern") == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [("me", "share_context"), ("Me.", "share_context"), ("no thanks", "deny"), ("No, thank you!", "deny")],
+)
+def test_the_shortest_answers_are_never_left_to_the_classifier(gate, text: str, intent: str) -> None:
+    assert intent_after(gate, text, [("stop", 0.71), ("nlu_fallback", 0.2)]) == intent
+
+
+@pytest.mark.parametrize("text", ["remove the times", "take out the days please", "scrap the phone number"])
+def test_delete_my_chat_needs_the_chat_named(gate, text: str) -> None:
+    ranking = [("delete_chat", 0.62), ("share_context", 0.5), ("faq", 0.1)]
+    assert intent_after(gate, text, ranking) == "share_context"
+
+
+@pytest.mark.parametrize(
+    "text", ["delete my chat", "can you erase this conversation", "delete everything I said", "delete", "wipe it"]
+)
+def test_delete_my_chat_still_reads_when_the_chat_is_named(gate, text: str) -> None:
+    assert intent_after(gate, text, [("delete_chat", 0.8), ("stop", 0.1)]) == "delete_chat"
