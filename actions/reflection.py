@@ -66,6 +66,9 @@ _RESUME = re.compile(
     re.IGNORECASE,
 )
 RESUME_INTENT = "resume"
+# "Can we do the reflection?" read as "can we carry on?" when nothing is paused: the visitor
+# asks for the reflection itself, so it is offered as "I'd like to reflect" would offer it.
+_ASKS_FOR_REFLECTION = re.compile(r"\b(reflect\w*|questions|exercise)\b", re.IGNORECASE)
 
 
 def asks_to_resume(text: str, intent: str) -> bool:
@@ -246,6 +249,9 @@ class ActionResumeReflection(Action):
     ) -> List[EventType]:
         prompt = paused_prompt(tracker.events)
         if prompt is None:
+            if _ASKS_FOR_REFLECTION.search(tracker.latest_message.get("text") or ""):
+                logger.info("reflection asked for with none paused: offered")
+                return [FollowupAction("utter_reflection_intro")]
             logger.info("reflection resume asked with none paused")
             dispatcher.utter_message(response="utter_reflection_nothing_to_resume")
             return []

@@ -268,13 +268,13 @@ CLOSED = {"event": "active_loop", "name": None}
 DEACTIVATED = {"event": "action", "name": "action_deactivate_loop"}
 
 
-def resume_tracker(events: List[Dict[str, Any]], **slots: Any) -> Tracker:
-    message = {"text": "can we carry on?", "intent": {"name": "resume", "confidence": 0.9}}
+def resume_tracker(events: List[Dict[str, Any]], text: str = "can we carry on?", **slots: Any) -> Tracker:
+    message = {"text": text, "intent": {"name": "resume", "confidence": 0.9}}
     return Tracker(
         sender_id="t",
         slots={"requested_slot": None, **slots},
         latest_message=message,
-        events=[*events, {"event": "user", "text": "can we carry on?", "parse_data": message}],
+        events=[*events, {"event": "user", "text": text, "parse_data": message}],
         paused=False,
         followup_action=None,
         active_loop={},
@@ -317,6 +317,13 @@ def test_resume_after_a_safety_interruption_picks_up_at_the_same_prompt(dispatch
 def test_resume_with_nothing_paused_says_so(dispatcher) -> None:
     assert run(ActionResumeReflection(), resume_tracker(_events()), dispatcher) == []
     assert sent(dispatcher) == ["utter_reflection_nothing_to_resume"]
+
+
+@pytest.mark.parametrize("text", ["Can we do the private reflection?", "can we do the questions now"])
+def test_asking_for_the_reflection_with_nothing_paused_offers_it(dispatcher, text: str) -> None:
+    out = run(ActionResumeReflection(), resume_tracker(_events(), text=text), dispatcher)
+    assert sent(dispatcher) == []
+    assert out == [{"event": "followup", "name": "utter_reflection_intro", "timestamp": None}]
 
 
 def test_resume_for_a_minor_gives_no_prompts(dispatcher) -> None:
