@@ -316,25 +316,18 @@ class EnquiryStore:
 
     def mark_handled(self, reference: str, now: datetime | None = None) -> bool:
         """Mark an enquiry handled; False if there is no such reference."""
-        ref = normalise_reference(reference)
-
-        def run() -> bool:
-            with self.session() as session:
-                enquiry = session.execute(
-                    select(Enquiry).where(Enquiry.reference == ref)
-                ).scalar_one_or_none()
-                if enquiry is None:
-                    return False
-                if enquiry.handled_at is None:
-                    enquiry.handled_at = now or utcnow()
-                return True
-
-        found = self.guarded("mark handled", run)
-        logger.info("enquiry %s marked handled: %s", ref, "yes" if found else "not found")
+        found = self._stamp(reference, "handled_at", "mark handled", now)
+        logger.info(
+            "enquiry %s marked handled: %s", normalise_reference(reference), "yes" if found else "not found"
+        )
         return found
 
     def mark_read(self, reference: str, now: datetime | None = None) -> bool:
         """Record that the therapist opened an enquiry (the first time only); False if there is none."""
+        return self._stamp(reference, "read_at", "mark read", now)
+
+    def _stamp(self, reference: str, column: str, what: str, now: datetime | None) -> bool:
+        """Set an enquiry's ``column`` (a time) unless it is set already; False if there is none."""
         ref = normalise_reference(reference)
 
         def run() -> bool:
@@ -344,11 +337,11 @@ class EnquiryStore:
                 ).scalar_one_or_none()
                 if enquiry is None:
                     return False
-                if enquiry.read_at is None:
-                    enquiry.read_at = now or utcnow()
+                if getattr(enquiry, column) is None:
+                    setattr(enquiry, column, now or utcnow())
                 return True
 
-        return self.guarded("mark read", run)
+        return self.guarded(what, run)
 
     def export_csv(self, target: Union[str, Path, IO[str]], include_handled: bool = True) -> int:
         """Write enquiries as CSV to a path (created private, mode 600) or a text stream."""

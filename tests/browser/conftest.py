@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterator, List
@@ -93,18 +94,17 @@ def start_web_front(rasa_url: str, name: str, extra_env: Dict[str, str] | None =
     return WebFront(base_url=base_url, process=process)
 
 
-@pytest.fixture(scope="session")
-def rasa_url() -> Iterator[str]:
-    """The chat server: started with scripts/serve.sh on free ports (or BROWSER_RASA_URL)."""
-    if os.environ.get("BROWSER_RASA_URL"):
-        yield os.environ["BROWSER_RASA_URL"].rstrip("/")
-        return
+@contextmanager
+def serving(extra_env: Dict[str, str], log_dir: Path) -> Iterator[str]:
+    """scripts/serve.sh on free ports with ``extra_env``; yields Rasa's URL, stops it after."""
     rasa_port, actions_port = free_port(), free_port()
+    log_dir.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
+        **extra_env,
         "RASA_PORT": str(rasa_port),
         "ACTIONS_PORT": str(actions_port),
-        "LOG_DIR": str(LOG_DIR),
+        "LOG_DIR": str(log_dir),
         # Every test browser reaches Rasa from 127.0.0.1 through the web front, so the
         # per-address limit would count the whole suite as one visitor. The per-sender
         # limit stays as configured (tests start a new conversation well before it).
@@ -115,11 +115,21 @@ def rasa_url() -> Iterator[str]:
     )
     pids: List[int] = [int(line.split("=", 1)[1]) for line in proc.stdout.splitlines() if "_pid=" in line]
     try:
-        assert proc.returncode == 0, f"servers did not start (see {LOG_DIR}): {proc.stderr}"
+        assert proc.returncode == 0, f"servers did not start (see {log_dir}): {proc.stderr}"
         yield f"http://127.0.0.1:{rasa_port}"
     finally:
         for pid in pids:
             _stop(pid)
+
+
+@pytest.fixture(scope="session")
+def rasa_url() -> Iterator[str]:
+    """The chat server: started with scripts/serve.sh on free ports (or BROWSER_RASA_URL)."""
+    if os.environ.get("BROWSER_RASA_URL"):
+        yield os.environ["BROWSER_RASA_URL"].rstrip("/")
+        return
+    with serving({}, LOG_DIR) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -235,29 +245,11 @@ def isolated_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Isolate
     folder, for tests that read, export or erase enquiries: the real ``var/`` databases (and
     whatever enquiries they hold) are never opened."""
     base = tmp_path_factory.mktemp("isolated-stack")
-    rasa_port, actions_port = free_port(), free_port()
     logs = LOG_DIR / "isolated"
-    logs.mkdir(parents=True, exist_ok=True)
     enquiry_env = {
         "DATABASE_URL": f"sqlite:///{base / 'enquiries.db'}",
         "TRACKER_DB_URL": f"sqlite:///{base / 'tracker.db'}",
         "MAIL_DIR": str(base / "mail"),
     }
-    env = {
-        **os.environ,
-        **enquiry_env,
-        "RASA_PORT": str(rasa_port),
-        "ACTIONS_PORT": str(actions_port),
-        "LOG_DIR": str(logs),
-        "RATE_LIMIT_PER_ADDRESS": os.environ.get("RATE_LIMIT_PER_ADDRESS", "100000"),
-    }
-    proc = subprocess.run(
-        ["scripts/serve.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=400
-    )
-    pids: List[int] = [int(line.split("=", 1)[1]) for line in proc.stdout.splitlines() if "_pid=" in line]
-    try:
-        assert proc.returncode == 0, f"servers did not start (see {logs}): {proc.stderr}"
-        yield IsolatedStack(f"http://127.0.0.1:{rasa_port}", enquiry_env)
-    finally:
-        for pid in pids:
-            _stop(pid)
+    with serving(enquiry_env, logs) as url:
+        yield IsolatedStack(url, enquiry_env)

@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
@@ -158,15 +159,23 @@ def postgres() -> Iterator[Postgres]:
         server.remove()
 
 
-@pytest.fixture(scope="module")
-def stack(postgres: Postgres) -> Iterator[Stack]:
+@contextmanager
+def running_stack(postgres: Postgres, **env: str) -> Iterator[Stack]:
+    """A started stack (with ``env`` added to its environment), stopped and removed after."""
     stack = Stack(postgres)
+    stack.env.update(env)
     stack.start()
     try:
         yield stack
     finally:
         stack.stop_all()
         shutil.rmtree(stack.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def stack(postgres: Postgres) -> Iterator[Stack]:
+    with running_stack(postgres) as started:
+        yield started
 
 
 def texts(messages: List[Dict[str, Any]]) -> str:

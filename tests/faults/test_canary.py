@@ -15,7 +15,6 @@ enquiry, which must be in the enquiries store (and only there).
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import uuid
 from pathlib import Path
@@ -27,7 +26,7 @@ from playwright.sync_api import sync_playwright
 from tests.browser.conftest import CHROMIUM, start_web_front
 from tests.browser.conftest import LOG_DIR as BROWSER_LOG_DIR
 from tests.browser.helpers import Chat
-from tests.faults.conftest import Postgres, Stack
+from tests.faults.conftest import Postgres, Stack, running_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = re.compile(r"\bTN-[A-Z0-9]{4,}\b")
@@ -79,15 +78,9 @@ def find(words: Iterable[str], folders: Iterable[Path]) -> Dict[str, List[str]]:
 
 @pytest.fixture(scope="module")
 def canary_stack(postgres: Postgres) -> Iterator[Stack]:
-    stack = Stack(postgres)
-    stack.env["LOG_LEVEL"] = "DEBUG"  # asked for, and refused (assistant/log_guard.py)
-    stack.env.pop("ALLOW_DEBUG_LOGS", None)
-    stack.start()
-    try:
+    # DEBUG asked for, and refused (scripts/serve.sh, assistant/log_guard.py).
+    with running_stack(postgres, LOG_LEVEL="DEBUG", ALLOW_DEBUG_LOGS="0") as stack:
         yield stack
-    finally:
-        stack.stop_all()
-        shutil.rmtree(stack.dir, ignore_errors=True)
 
 
 def test_no_canary_survives_anywhere_but_the_sent_enquiry(canary_stack: Stack, postgres: Postgres) -> None:
