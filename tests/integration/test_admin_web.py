@@ -259,6 +259,8 @@ def test_detail_marks_read_shows_content_and_the_audit_log_has_none_of_it(inbox_
         assert "tag-new" in page
         detail = await (await client.get(detail_links(page)[0])).text()
         assert SECRET_MESSAGE in detail and "sam@example.com" in detail
+        # Page titles go into the browser's history: no reference there either.
+        assert reference not in re.search(r"<title>(.*?)</title>", detail, re.S).group(1)
         assert store.get(reference).status == "read"
         audit = await (await client.get("/admin/audit")).text()
         assert "view" in audit and reference in audit
@@ -288,6 +290,7 @@ def test_export_erase_and_purge(inbox_store: EnquiryStore, tracker: TrackerDB) -
         link = [u for u in detail_links(page)][0]  # newest first: the recent one
         confirm = await (await client.get(link + "/erase")).text()
         assert f"Erase {reference}" in confirm
+        assert reference not in re.search(r"<title>(.*?)</title>", confirm, re.S).group(1)
         erased = await client.post(link + "/erase", data={"csrf": csrf_of(confirm)})
         text = await erased.text()
         assert erased.status == 200 and "Conversation events removed: 3" in text
