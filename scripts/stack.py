@@ -606,6 +606,8 @@ class Stack:
         upstreams: Dict[str, List[int]] = {"rasa": [self.rasa_ports[n] for n in sorted(self.rasa_ports)]}
         # Without an action server the actions upstream points at a closed port (never called).
         upstreams["actions"] = [self.actions_port or free_port()]
+        # No web front in these stacks: its upstream points at a closed port (never called).
+        upstreams["web"] = [free_port()]
         conf = directory / "nginx.conf"
         conf.write_text(
             local_nginx_conf(

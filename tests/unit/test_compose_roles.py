@@ -55,7 +55,7 @@ def test_action_servers_and_the_migration_get_the_enquiries_only(service: str) -
     assert "TRACKER_DB_URL" not in values
 
 
-@pytest.mark.parametrize("service", ["worker", "admin"])
+@pytest.mark.parametrize("service", ["worker", "admin", "web"])
 def test_worker_and_admin_get_the_enquiries_and_may_only_erase_from_the_tracker(service: str) -> None:
     values = env(service)
     assert role_and_database(values["DATABASE_URL"]) == (ENQUIRIES_ROLE, "enquiries")
@@ -99,3 +99,19 @@ def test_the_postgres_init_script_creates_every_role_used() -> None:
             if key in URL_KEYS:
                 for variable in re.findall(r"\$\{(\w+)", value):
                     assert variable in postgres_env, f"the init script needs {variable}"
+
+
+def test_the_inbox_is_published_behind_nginx() -> None:
+    """The web front (the therapist's inbox, the widget's files) runs in the stack, behind nginx."""
+    from tests.conftest import ROOT
+
+    web = env("web")
+    assert SERVICES["web"]["command"] == ["python", "-m", "assistant.web"]
+    assert not SERVICES["web"].get("profiles") and not SERVICES["web"].get("ports")
+    assert (
+        web["TRUSTED_PROXY_HOPS"] == "1" and "PUBLIC_BASE_URL" in web and "PUBLIC_BASE_URL" in env("worker")
+    )
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    for location in ("location /admin/ {", "location /widget/ {"):
+        block = nginx.split(location, 1)[1].split("\n        }", 1)[0]
+        assert "proxy_pass http://web;" in block and "proxy_set_header Host $host;" in block
