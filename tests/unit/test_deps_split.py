@@ -148,3 +148,17 @@ def test_findings_and_unchecked_packages_are_reported() -> None:
     findings, unchecked = audit.summarise(report, ["GHSA-9"])
     assert findings == ["a 1: GHSA-1 (fixed in: 2)"]
     assert unchecked == ["c: Dependency not found on PyPI"]
+
+
+def test_the_image_holds_every_model_and_file_the_processes_read() -> None:
+    """Every ``model:`` path of config.yml, and the web front's files, are copied into the image
+    (without var/minilm Rasa's sentence feature would be zeros, silently)."""
+    import yaml
+
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    copied = re.findall(r"^COPY (\S+)", dockerfile, re.M)
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    paths = {c["model"] for c in config["pipeline"] + config["policies"] if isinstance(c.get("model"), str)}
+    assert paths, "config.yml names no model path"
+    for path in paths | {"web/index.html"}:
+        assert any(path.startswith(source.rstrip("/")) for source in copied), f"{path} is not in the image"
