@@ -204,7 +204,9 @@ class SafetyOverride(GraphComponent):
         concern = classifier if explained_away else self._concern(message)
         if route_of((message.get(INTENT) or {}).get(INTENT_NAME_KEY)):
             self._set(message, self._best_other_intent(message))
-        if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == DELETE_CHAT_INTENT and not names_the_chat(plain):
+        if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == DELETE_CHAT_INTENT and not names_the_chat(
+            plain
+        ):
             self._set(message, self._best_other_intent(message, skip=DELETE_CHAT_INTENT))
         if concern is None and (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == LOW_MOOD_INTENT:
             concern = "crisis"

@@ -205,7 +205,8 @@ def test_delete_my_chat_needs_the_chat_named(gate, text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["delete my chat", "can you erase this conversation", "delete everything I said", "delete", "wipe it"]
+    "text",
+    ["delete my chat", "can you erase this conversation", "delete everything I said", "delete", "wipe it"],
 )
 def test_delete_my_chat_still_reads_when_the_chat_is_named(gate, text: str) -> None:
     assert intent_after(gate, text, [("delete_chat", 0.8), ("stop", 0.1)]) == "delete_chat"
