@@ -53,18 +53,9 @@ def _retrieval_response(tracker: Tracker, intent: str) -> str | None:
     return utter if isinstance(utter, str) and utter.startswith(f"utter_{intent}/") else None
 
 
-def answer_question(text: str, intent: str, tracker: Tracker) -> str | None:
+def answer_question(text: str, tracker: Tracker) -> str | None:
     """The response that answers a question asked mid-form, or None if the message is an answer."""
-    if not looks_like_question(text):
-        return None
-    if intent in PAGE_INTENTS:
-        return _retrieval_response(tracker, intent)
-    if intent in ANSWERED_BY_RESPONSE:
-        return ANSWERED_BY_RESPONSE[intent]
-    if intent == "nlu_fallback":
-        match = best_section(text)
-        return f"utter_faq/{match[0]}" if match else None
-    return None
+    return question_response(text, tracker) if looks_like_question(text) else None
 
 
 def latest_confidence(tracker: Tracker) -> float:

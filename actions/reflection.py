@@ -124,7 +124,7 @@ class ValidateReflectionForm(FormValidationAction):
             dispatcher.utter_message(response="utter_reflection_resume_here")
             logger.info("reflection prompt=%s asked to carry on, prompt repeated", slot)
             return {slot: None}
-        question_answer = answer_question(text, intent, tracker)
+        question_answer = answer_question(text, tracker)
         if question_answer:
             dispatcher.utter_message(response=question_answer)
             logger.info("reflection prompt=%s question answered, prompt repeated", slot)

@@ -180,3 +180,12 @@ class Chat:
 
     def csp_violations(self) -> List[str]:
         return self.page.evaluate("() => window.__cspViolations || []")
+
+
+def type_and_enter(chat: Chat, text: str) -> str:
+    """Keyboard only: type into the focused message box, press Enter, return the reply."""
+    expect(chat.input).to_be_focused()
+    chat.mark_sent()
+    chat.page.keyboard.type(text)
+    chat.page.keyboard.press("Enter")
+    return chat.wait_for_reply()

@@ -13,18 +13,9 @@ import uuid
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PageEvents
-from tests.browser.helpers import Chat
+from tests.browser.helpers import Chat, type_and_enter
 
 REFERENCE = re.compile(r"\bTN-[A-Z0-9]{4,}\b")
-
-
-def typed(chat: Chat, text: str) -> str:
-    """Type into the focused message box, press Enter, return the reply."""
-    expect(chat.input).to_be_focused()
-    chat.mark_sent()
-    chat.page.keyboard.type(text)
-    chat.page.keyboard.press("Enter")
-    return chat.wait_for_reply()
 
 
 def test_an_enquiry_can_be_completed_by_typing_only(chat: Chat, events: PageEvents) -> None:
@@ -36,18 +27,18 @@ def test_an_enquiry_can_be_completed_by_typing_only(chat: Chat, events: PageEven
     expect(chat.input).to_be_focused()
     chat.mark_sent()
     chat.wait_for_reply()  # the greeting
-    assert "What name should he use" in typed(chat, "I'd like to send Tim an enquiry")
-    assert "get back to you" in typed(chat, "my name's Joanna")
-    assert "Who is the enquiry about" in typed(chat, f"{email} is best")
-    reply = typed(chat, "wait, does he see couples?")
+    assert "What name should he use" in type_and_enter(chat, "I'd like to send Tim an enquiry")
+    assert "get back to you" in type_and_enter(chat, "my name's Joanna")
+    assert "Who is the enquiry about" in type_and_enter(chat, f"{email} is best")
+    reply = type_and_enter(chat, "wait, does he see couples?")
     assert "doesn't say" in reply and "Who is the enquiry about" in reply
-    assert "days or times" in typed(chat, "me and my partner")
-    assert "short message" in typed(chat, "weekday evenings after 6")
-    assert "Do you agree" in typed(chat, "We'd like to talk about dating apps")
-    summary = typed(chat, "yes, I agree")
+    assert "days or times" in type_and_enter(chat, "me and my partner")
+    assert "short message" in type_and_enter(chat, "weekday evenings after 6")
+    assert "Do you agree" in type_and_enter(chat, "We'd like to talk about dating apps")
+    summary = type_and_enter(chat, "yes, I agree")
     assert "Name: Joanna" in summary and email in summary and "me and my partner" in summary
-    summary = typed(chat, "change my name to Jo")
+    summary = type_and_enter(chat, "change my name to Jo")
     assert "changed the name" in summary and "Name: Jo\n" in summary
-    done = typed(chat, "send it")
+    done = type_and_enter(chat, "send it")
     assert REFERENCE.search(done) and "received" in done
     assert events.errors == [] and chat.csp_violations() == []

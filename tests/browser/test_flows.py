@@ -8,18 +8,9 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PageEvents
-from tests.browser.helpers import Chat
+from tests.browser.helpers import Chat, type_and_enter
 
 REFERENCE = re.compile(r"\bTN-[A-Z0-9]{4,}\b")
-
-
-def type_and_enter(chat: Chat, text: str) -> str:
-    """Keyboard only: type into the focused message box and press Enter."""
-    expect(chat.input).to_be_focused()
-    chat.mark_sent()
-    chat.page.keyboard.type(text)
-    chat.page.keyboard.press("Enter")
-    return chat.wait_for_reply()
 
 
 def press_button(chat: Chat, title: str) -> str:
