@@ -23,7 +23,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help install audit system spacy minilm responses validate train run test admin worker bench scaleout latency measure-retrieval measure-vectors clean
+.PHONY: help install audit system spacy minilm responses validate check train run test admin worker bench scaleout latency measure-retrieval measure-vectors clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -80,6 +80,11 @@ responses: $(VENV)/.installed ## Regenerate data/responses/faq.yml from data/kno
 
 validate: install spacy minilm responses ## rasa data validate --fail-on-warnings
 	$(RASA) data validate --fail-on-warnings
+
+check: install ## The fast checks: ruff, the formatting, mypy over actions/ and assistant/
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 train: install spacy minilm responses ## Train, only if data/config/domain changed since the last model
 	@mkdir -p var/log

@@ -32,7 +32,9 @@ OPEN_PATHS = {"/health"}
 
 def token_ok(given: str | None, expected: str) -> bool:
     """Constant-time comparison of the shared secret."""
-    return bool(given) and hmac.compare_digest(given.encode(), expected.encode())
+    if not given:
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 def create_app(token: str | None, package: str = "actions") -> Sanic:

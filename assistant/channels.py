@@ -126,7 +126,7 @@ def limit_action_calls(seconds: float) -> None:
     channel. Rasa's processor treats an action call that times out as a failed one (its events
     are dropped and the turn goes on); a turn left with no reply gets :func:`unavailable_text`.
     """
-    rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = seconds  # type: ignore[attr-defined]
+    rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = seconds
 
 
 class RecentMessages:
@@ -241,7 +241,7 @@ class RestChannel(RestInput):
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> RestChannel:
         return cls()
 
-    def _extract_message(self, req: Request) -> str:
+    def _extract_message(self, req: Request) -> str | None:
         """Kept for callers of Rasa's interface; the route below uses :func:`parse_request`."""
         body = req.json if isinstance(req.json, dict) else {}
         if body.get("start") is True and not body.get("message"):

@@ -17,7 +17,7 @@ import math
 import os
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping, Union
+from typing import Any, Mapping, TypeGuard, Union
 
 JSON_MEDIA_TYPE = "application/json"
 # Characters in a message; the widget, the web front and the channel all stop there.
@@ -129,12 +129,12 @@ def is_json_media_type(content_type: str | None) -> bool:
     return media_type == JSON_MEDIA_TYPE
 
 
-def is_valid_sender(value: Any) -> bool:
+def is_valid_sender(value: Any) -> TypeGuard[str]:
     """True for a string of 8-64 ``A-Za-z0-9_-`` (the whole string: no trailing newline)."""
     return isinstance(value, str) and SENDER_PATTERN.fullmatch(value) is not None
 
 
-def is_valid_message_id(value: Any) -> bool:
+def is_valid_message_id(value: Any) -> TypeGuard[str]:
     """True for a string of 8-64 ``A-Za-z0-9_-``, as for a sender."""
     return isinstance(value, str) and MESSAGE_ID_PATTERN.fullmatch(value) is not None
 

@@ -130,5 +130,5 @@ class EnvironmentLockStore:
     Rasa's classes, so this class itself is never instantiated).
     """
 
-    def __new__(cls, endpoint_config: EndpointConfig | None = None) -> LockStore:  # type: ignore[misc]
+    def __new__(cls, endpoint_config: EndpointConfig | None = None) -> LockStore:
         return create_lock_store(endpoint_config)

@@ -126,8 +126,8 @@ def safety_responses(tracker: DialogueStateTracker, known: Collection[str]) -> L
     if minor and not (context == "crisis" and kind in CRISIS_FIRST_KINDS):
         candidates.insert(0, f"utter_after_under_18_{kind}")  # never adult services or Tim for a minor
     candidates.append(GENERIC_FOLLOW_UP.get(kind, f"utter_after_{kind}"))
-    name = _first_known(candidates, known)
-    return [name] if name else []
+    chosen = _first_known(candidates, known)
+    return [chosen] if chosen else []
 
 
 def next_safety_action(tracker: DialogueStateTracker, known: Collection[str] | None = None) -> str | None:

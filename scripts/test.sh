@@ -14,9 +14,10 @@ PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider -W ignore::DeprecationWar
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "lint: ruff"
+step "lint: ruff, formatting, mypy (make check)"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/mypy
 
 
 step "unit tests: actions, knowledge, settings, channel, NLU components (no network)"

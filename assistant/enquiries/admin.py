@@ -291,10 +291,10 @@ def run(
                 return EXIT_OK
             if not _confirm(f"Erase {summary}?", args.yes, stdin, stdout, stderr):
                 return EXIT_CANCELLED
-            result = store.purge(older_than=preview.cutoff)
+            purged = store.purge(older_than=preview.cutoff)
             out(
-                *_erasure_lines(result.erased, tracker_url),
-                f"  old conversations removed:   {result.old_conversations}",
+                *_erasure_lines(purged.erased, tracker_url),
+                f"  old conversations removed:   {purged.old_conversations}",
             )
             return EXIT_OK
     except TrackerStoreUnavailable as exc:

@@ -378,7 +378,7 @@ def create_app(config: WebConfig, store: EnquiryStore | None = None) -> web.Appl
             yield
 
     app.cleanup_ctx.append(client_session)
-    app.on_response_prepare.append(_headers_hook(config))
+    app.on_response_prepare.append(_headers_hook(config))  # type: ignore[arg-type]  # aiohttp 3.9 types its signals for aiosignal 1.3, not 1.4
     setup_admin(app, config, store)
     app.router.add_route("OPTIONS", WEBHOOK_PATH, chat_preflight)
     app.router.add_post(WEBHOOK_PATH, proxy_webhook)

@@ -786,8 +786,8 @@ def setup_admin(app: web.Application, config: WebConfig, store: EnquiryStore | N
     ``app`` must have :func:`store_errors` among its middlewares.
     """
     app[ADMIN_KEY] = make_state(config, store)
-    app.on_response_prepare.append(admin_headers)
-    app.on_cleanup.append(_dispose)
+    app.on_response_prepare.append(admin_headers)  # type: ignore[arg-type]  # aiohttp 3.9 types its signals for aiosignal 1.3, not 1.4
+    app.on_cleanup.append(_dispose)  # type: ignore[arg-type]  # aiohttp 3.9 types its signals for aiosignal 1.3, not 1.4
     router = app.router
     router.add_get("/admin", _redirect_slash)
     router.add_get(PREFIX, inbox)
