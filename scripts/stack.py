@@ -340,7 +340,6 @@ class Stack:
                 "TF_CPP_MIN_LOG_LEVEL": env.get("TF_CPP_MIN_LOG_LEVEL", "3"),
                 "RASA_TELEMETRY_ENABLED": "false",
                 "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-                "PYTHONWARNINGS": "ignore",
             }
         )
         env.update(self.extra_env)

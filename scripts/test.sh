@@ -7,10 +7,10 @@ export PYTHONPATH=${PYTHONPATH:-$PWD}
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-3}
 export RASA_TELEMETRY_ENABLED=false
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
-export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore}
 PY=.venv/bin/python
 RASA=.venv/bin/rasa
-PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider -W ignore::DeprecationWarning)
+# Warnings are filtered by name in pyproject.toml ([tool.pytest.ini_options] filterwarnings).
+PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider)
 
 step() { printf '\n== %s\n' "$*"; }
 
