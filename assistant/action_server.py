@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 import sys
 
 from rasa_sdk.endpoint import create_app as create_sdk_app
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from assistant.settings import Config
 
 logger = logging.getLogger(__name__)
 
@@ -62,11 +63,12 @@ def create_app(token: str | None, package: str = "actions") -> Sanic:
 def main() -> None:
     """Serve on ACTIONS_HOST:ACTIONS_PORT."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
-    token = os.environ.get("ACTION_SERVER_TOKEN") or None
-    if token is None and os.environ.get("ACTION_SERVER_ALLOW_NO_TOKEN") != "1":
+    config = Config()
+    token = config.secret("ACTION_SERVER_TOKEN") or None
+    if token is None and not config.flag("ACTION_SERVER_ALLOW_NO_TOKEN"):
         sys.exit("ACTION_SERVER_TOKEN is not set (scripts/serve.sh generates one)")
-    host = os.environ.get("ACTIONS_HOST", "127.0.0.1")
-    port = int(os.environ.get("ACTIONS_PORT", "5055"))
+    host = config.text("ACTIONS_HOST")
+    port = config.integer("ACTIONS_PORT", minimum=0)
     app = create_app(token)
     logger.info("action server on http://%s:%d", host, port)
     app.run(host=host, port=port, workers=1, access_log=False, motd=False)

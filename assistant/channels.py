@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 import time
 import unicodedata
@@ -60,17 +59,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant.chat_request import MAX_MESSAGE_CHARS, Rejected, load_timeouts, parse_chat_request
+from assistant.chat_request import Rejected, load_timeouts, parse_chat_request
 from assistant.rate_limit import SlidingWindowLimiter, client_address, trusted_proxy_hops
-from assistant.settings import get_settings
+from assistant.settings import Config, get_settings
 
 logger = logging.getLogger(__name__)
 
 _LEADING_SLASHES = re.compile(r"^[\s/]+")
 OPENING_COMMAND = "/greet"
-DEFAULT_MAX_MESSAGE_CHARS = MAX_MESSAGE_CHARS
-DEFAULT_SENDER_LIMIT = 30  # messages per conversation per minute
-DEFAULT_ADDRESS_LIMIT = 120  # messages per address per minute
 
 Reply = List[Dict[str, Any]]
 MessageKey = Tuple[str, str]  # (sender, message_id)
@@ -221,17 +217,16 @@ class RestChannel(RestInput):
 
     def __init__(self) -> None:
         super().__init__()
-        env = os.environ
-        self.max_chars = int(env.get("MAX_MESSAGE_CHARS") or DEFAULT_MAX_MESSAGE_CHARS)
-        timeouts = load_timeouts(env)  # ValueError when they are not in order
+        config = Config()
+        self.max_chars = config.integer("MAX_MESSAGE_CHARS", minimum=1)
+        timeouts = load_timeouts()  # ValueError when they are not in order
         self.timeout = timeouts.channel_turn
         limit_action_calls(timeouts.action_call)
         self.recent = RecentMessages()
-        self.per_sender = SlidingWindowLimiter(int(env.get("RATE_LIMIT_PER_SENDER") or DEFAULT_SENDER_LIMIT))
-        self.per_address = SlidingWindowLimiter(
-            int(env.get("RATE_LIMIT_PER_ADDRESS") or DEFAULT_ADDRESS_LIMIT)
-        )
-        self.proxy_hops = trusted_proxy_hops(env)
+        # Messages per conversation, and per address, per minute (0: no limit).
+        self.per_sender = SlidingWindowLimiter(config.integer("RATE_LIMIT_PER_SENDER", minimum=0))
+        self.per_address = SlidingWindowLimiter(config.integer("RATE_LIMIT_PER_ADDRESS", minimum=0))
+        self.proxy_hops = trusted_proxy_hops()
 
     @classmethod
     def name(cls) -> str:

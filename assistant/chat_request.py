@@ -7,21 +7,20 @@ Rasa's channel (:mod:`assistant.channels`) and the web front's proxy
 optional ``"message_id"`` (the widget's random id for that message, the same on Retry),
 with :func:`parse_chat_request`, so they accept and refuse the same requests; what each
 then does with an empty or over-long message is its own business. Both read their
-timeouts with :func:`load_timeouts`. This module imports nothing from Rasa or aiohttp.
+timeouts with :func:`load_timeouts`. This module imports nothing from Rasa or aiohttp (only
+:mod:`assistant.settings`).
 """
 
 from __future__ import annotations
 
 import json
-import math
-import os
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping, TypeGuard, Union
 
+from assistant.settings import Config, SettingsError
+
 JSON_MEDIA_TYPE = "application/json"
-# Characters in a message; the widget, the web front and the channel all stop there.
-MAX_MESSAGE_CHARS = 1000
 # A conversation id as the widget makes it (32 random hex digits). Whoever knows a sender id
 # can carry on that conversation, so a short, guessable one is refused.
 SENDER_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -30,6 +29,8 @@ SENDER_RULE = "sender must be a random id of 8-64 letters, digits, - or _"
 # answers a second request with the same sender and message id with the first one's reply.
 MESSAGE_ID_PATTERN = SENDER_PATTERN
 MESSAGE_ID_RULE = "message_id must be a random id of 8-64 letters, digits, - or _"
+# The widget's wait for a reply, ``DEFAULT_TIMEOUT_MS`` in web/widget/chat.js.
+WIDGET_TIMEOUT_SECONDS = 35.0
 
 
 @dataclass(frozen=True)
@@ -51,15 +52,16 @@ class Timeouts:
       (a page may set ``data-timeout``; keep it above ``web_front``). Not read from the
       environment: the browser never sees it. tests/unit/test_timeouts.py checks all of these
       against their sources.
+
+    The defaults of the first three are declared once, in :mod:`assistant.settings`.
     """
 
-    action_call: float = 20.0
-    channel_turn: float = 25.0
-    web_front: float = 30.0
-    widget: float = 35.0
+    action_call: float
+    channel_turn: float
+    web_front: float
+    widget: float = WIDGET_TIMEOUT_SECONDS
 
 
-TIMEOUTS = Timeouts()
 TIMEOUT_VARIABLES = {
     "action_call": "ACTION_TIMEOUT_SECONDS",
     "channel_turn": "CHAT_TIMEOUT_SECONDS",
@@ -67,33 +69,25 @@ TIMEOUT_VARIABLES = {
 }
 
 
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = (env.get(name) or "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"{name}={raw!r} is not a number of seconds") from None
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive number of seconds")
-    return value
-
-
 def load_timeouts(env: Mapping[str, str] | None = None) -> Timeouts:
     """The timeouts from the environment (``env`` for tests); ValueError unless each is
     positive and below the next (action call < channel turn < web front < widget)."""
-    env = os.environ if env is None else env
-    timeouts = Timeouts(
-        **{field: _seconds(env, name, getattr(TIMEOUTS, field)) for field, name in TIMEOUT_VARIABLES.items()}
-    )
+    config = Config(env)
+    seconds = {field: config.number(name, minimum=0.0) for field, name in TIMEOUT_VARIABLES.items()}
+    for field, value in seconds.items():
+        if value <= 0:
+            raise SettingsError(f"{TIMEOUT_VARIABLES[field]} must be a positive number of seconds")
+    timeouts = Timeouts(**seconds)
     if not timeouts.action_call < timeouts.channel_turn < timeouts.web_front < timeouts.widget:
-        raise ValueError(
+        raise SettingsError(
             "timeouts must grow outwards: ACTION_TIMEOUT_SECONDS < CHAT_TIMEOUT_SECONDS < "
             f"WEB_UPSTREAM_TIMEOUT < the widget's {timeouts.widget:g} s, not "
             f"{timeouts.action_call:g} / {timeouts.channel_turn:g} / {timeouts.web_front:g}"
         )
     return timeouts
+
+
+TIMEOUTS = load_timeouts({})
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,13 @@ shows the difference (``--lock-store rasa-redis``).
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any, Dict, Mapping
 from urllib.parse import unquote, urlsplit
 
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
+
+from assistant.settings import Config
 
 logger = logging.getLogger(__name__)
 
@@ -106,9 +107,8 @@ def create_lock_store(
 
     The URL is ``url:`` in endpoints.yml if given, else ``REDIS_URL`` from the environment.
     """
-    env = os.environ if env is None else env
-    url = (endpoint_config.url if endpoint_config and endpoint_config.url else "") or env.get(
-        REDIS_URL_ENV, ""
+    url = (endpoint_config.url if endpoint_config and endpoint_config.url else "") or Config(env).text(
+        REDIS_URL_ENV
     )
     if not url.strip():
         logger.debug("No REDIS_URL: conversation locks are kept in memory (one Rasa process).")

@@ -13,8 +13,9 @@ logging and before the first message is handled.
 from __future__ import annotations
 
 import logging
-import os
 from typing import Iterable
+
+from assistant.settings import Config
 
 ALLOW_VARIABLE = "ALLOW_DEBUG_LOGS"
 # Loggers that Rasa's --debug / LOG_LEVEL set, and the libraries that log messages at DEBUG.
@@ -25,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 def refuse_debug_logs(names: Iterable[str] = GUARDED) -> bool:
     """Raise every guarded logger set below INFO back to INFO; True if anything was changed."""
-    if os.environ.get(ALLOW_VARIABLE) == "1":
+    if Config().flag(ALLOW_VARIABLE):
         return False
     changed = False
     for name in names:

@@ -13,17 +13,18 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable, Deque, Dict, Mapping
 
+from assistant.settings import Config
+
 WINDOW_SECONDS = 60.0
 MAX_KEYS = 50_000  # memory stays bounded whatever the traffic
 
 
-def trusted_proxy_hops(env: Mapping[str, str]) -> int:
+def trusted_proxy_hops(env: Mapping[str, str] | None = None) -> int:
     """``TRUSTED_PROXY_HOPS``: how many proxies of our own stand in front (default 0: none,
-    X-Forwarded-For is ignored). The older ``TRUST_PROXY=1`` means one."""
-    raw = (env.get("TRUSTED_PROXY_HOPS") or "").strip() or ("1" if env.get("TRUST_PROXY") == "1" else "0")
-    if not (raw.isascii() and raw.isdigit()):
-        raise ValueError(f"TRUSTED_PROXY_HOPS={raw!r} is not a whole number of proxies (0 or more)")
-    return int(raw)
+    X-Forwarded-For is ignored), from the environment (``env`` for tests). The older
+    ``TRUST_PROXY=1`` means one. SettingsError (a ValueError) unless a whole number, 0 or more."""
+    config = Config(env)
+    return config.integer("TRUSTED_PROXY_HOPS", default=1 if config.flag("TRUST_PROXY") else 0, minimum=0)
 
 
 def client_address(peer: str | None, forwarded_for: str | None, trusted_hops: int) -> str:

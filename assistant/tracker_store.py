@@ -191,14 +191,12 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         to load a file with an unset ``${VAR}``). The dialect is taken from the URL. Rasa's
         own parameters (``dialect``, ``host``, ``db``, ``username``, ...) still work.
         """
-        import os
-
         from sqlalchemy.engine import make_url
 
-        from assistant.enquiries.config import DEFAULT_TRACKER_DB_URL, resolve_sqlite_url
+        from assistant.enquiries.config import resolve_sqlite_url, tracker_db_url
 
         if not host and db is None:
-            host = (os.environ.get("TRACKER_DB_URL") or "").strip() or DEFAULT_TRACKER_DB_URL
+            host = tracker_db_url()
         if host and "://" in host:
             host = resolve_sqlite_url(host)
             dialect = make_url(host).get_backend_name()

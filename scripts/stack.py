@@ -31,6 +31,8 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Callable, Dict, Iterable, List, Mapping, Match, Sequence, Union
 
+from assistant.settings import Config
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf"
@@ -47,7 +49,8 @@ def free_port() -> int:
 
 
 def postgres_bin() -> Path:
-    candidates = [os.environ["POSTGRES_BIN"]] if os.environ.get("POSTGRES_BIN") else []
+    configured = Config().text("POSTGRES_BIN")
+    candidates = [configured] if configured else []
     candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))[::-1]
     for candidate in candidates:
         if (Path(candidate) / "initdb").exists() and (Path(candidate) / "postgres").exists():
@@ -289,7 +292,7 @@ class Stack:
 
     def _record(self, line: str) -> None:
         """Note a process group or the work directory for the wrapper's cleanup (STACK_PIDFILE)."""
-        pidfile = os.environ.get("STACK_PIDFILE")
+        pidfile = Config().text("STACK_PIDFILE")
         if pidfile and not self.keep:
             with open(pidfile, "a", encoding="utf-8") as handle:
                 handle.write(line + "\n")

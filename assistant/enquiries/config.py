@@ -1,63 +1,62 @@
-"""Enquiry settings: read from the environment in one place, with safe local defaults.
+"""Enquiry settings, read through :mod:`assistant.settings` (where each variable is declared with
+its default and meaning).
 
 Nothing here touches the disk or the network; directories are made by the code that uses them.
+Importing it imports neither the store nor Alembic nor phonenumbers.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
-from urllib.parse import urlsplit
 
 from sqlalchemy.engine import URL, make_url
 
-from assistant.settings import PROJECT_ROOT, SettingsError
+from assistant.settings import DEFAULTS, PROJECT_ROOT, Config, read_reply_time, read_retention_months
 
 VAR_DIR = PROJECT_ROOT / "var"
-DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'enquiries.db'}"
-DEFAULT_TRACKER_DB_URL = f"sqlite:///{VAR_DIR / 'tracker.db'}"
-DEFAULT_MAIL_DIR = VAR_DIR / "mail"
-# With the default backoff (30 s doubling to an hour) twelve attempts span about five hours:
-# long enough to ride out a mail server's outage. Permanent errors fail at the first attempt.
-DEFAULT_MAX_ATTEMPTS = 12
-# Enquiries with one email address or phone number in 24 hours; 0 turns the limit off.
-DEFAULT_MAX_PER_ADDRESS_PER_DAY = 5
+DEFAULT_MAIL_DIR = DEFAULTS.path("MAIL_DIR")
 
 
 @dataclass(frozen=True)
 class EnquiryConfig:
-    """Where enquiries are kept, how the therapist is told, and for how long data is kept."""
+    """Where enquiries are kept, how the therapist is told, and for how long data is kept.
 
-    database_url: str = DEFAULT_DATABASE_URL
-    tracker_db_url: str = DEFAULT_TRACKER_DB_URL
-    retention_months: int = 12
-    reply_time: str = "within two working days"
+    Built by :func:`load_config`; the defaults are those declared in :mod:`assistant.settings`.
+    """
+
+    database_url: str
+    tracker_db_url: str
+    retention_months: int
+    reply_time: str
     # The same promise as a number, for the inbox's "reply overdue" mark (ENQUIRY_REPLY_WORKING_DAYS).
-    reply_working_days: int = 2
+    reply_working_days: int
     # Where the therapist's inbox is published, for the link in the notification (PUBLIC_BASE_URL).
-    public_base_url: str = ""
-    phone_region: str = "GB"
-    therapist_email: str = "therapist@localhost"
-    smtp_host: str = ""
-    smtp_port: int = 587
-    smtp_user: str = ""
-    smtp_password: str = ""
-    smtp_starttls: bool = True
-    smtp_from: str = "assistant@localhost"
-    smtp_timeout: float = 30.0
-    mail_dir: Path = DEFAULT_MAIL_DIR
-    db_connect_timeout: float = 5.0
-    db_statement_timeout: float = 10.0
-    save_timeout: float = 10.0
-    worker_poll_seconds: float = 5.0
-    sending_lease_seconds: float = 300.0
-    retry_base_seconds: float = 30.0
-    retry_max_seconds: float = 3600.0
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS
-    max_per_address_per_day: int = DEFAULT_MAX_PER_ADDRESS_PER_DAY
+    public_base_url: str
+    phone_region: str
+    therapist_email: str
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str
+    smtp_password: str
+    smtp_starttls: bool
+    smtp_from: str
+    smtp_timeout: float
+    mail_dir: Path
+    db_connect_timeout: float
+    db_statement_timeout: float
+    save_timeout: float
+    worker_poll_seconds: float
+    sending_lease_seconds: float
+    # With the default backoff (30 s doubling to an hour) twelve attempts span about five hours:
+    # long enough to ride out a mail server's outage. Permanent errors fail at the first attempt.
+    retry_base_seconds: float
+    retry_max_seconds: float
+    max_attempts: int
+    # Enquiries with one email address or phone number in 24 hours; 0 turns the limit off.
+    max_per_address_per_day: int
 
     def __repr__(self) -> str:  # never print the SMTP password
         return f"EnquiryConfig(database={safe_url(self.database_url)}, smtp_host={self.smtp_host!r})"
@@ -89,107 +88,51 @@ def resolve_sqlite_url(url: str) -> str:
     return parsed.set(database=str(path)).render_as_string(hide_password=False)
 
 
-def tracker_db_url(env: Mapping[str, str]) -> str:
+DEFAULT_DATABASE_URL = resolve_sqlite_url(DEFAULTS.text("DATABASE_URL"))
+DEFAULT_TRACKER_DB_URL = resolve_sqlite_url(DEFAULTS.text("TRACKER_DB_URL"))
+
+
+def tracker_db_url(env: Mapping[str, str] | None = None) -> str:
     """The tracker store's URL as the assistant resolves it: ``TRACKER_DB_URL``, else ``var/tracker.db``.
 
     A relative SQLite path is taken from the project root, so the assistant
     (``assistant.tracker_store``) and the admin tool open the same file from any directory.
     """
-    return resolve_sqlite_url((env.get("TRACKER_DB_URL") or "").strip() or DEFAULT_TRACKER_DB_URL)
-
-
-def _number(env: Mapping[str, str], key: str, default: float, minimum: float = 0.0) -> float:
-    raw = (env.get(key) or "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{key} must be a number, got {raw!r}") from None
-    if value < minimum:
-        raise SettingsError(f"{key} must be at least {minimum}")
-    return value
-
-
-def _count(env: Mapping[str, str], key: str, default: int) -> int:
-    raw = (env.get(key) or "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{key} must be a whole number, got {raw!r}") from None
-    if value < 0:
-        raise SettingsError(f"{key} must be 0 (no limit) or more")
-    return value
-
-
-def _flag(env: Mapping[str, str], key: str, default: bool) -> bool:
-    raw = (env.get(key) or "").strip().lower()
-    if not raw:
-        return default
-    if raw in {"1", "true", "yes", "on"}:
-        return True
-    if raw in {"0", "false", "no", "off"}:
-        return False
-    raise SettingsError(f"{key} must be 0 or 1, got {raw!r}")
-
-
-def _path(env: Mapping[str, str], key: str, default: Path) -> Path:
-    raw = (env.get(key) or "").strip()
-    if not raw:
-        return default
-    path = Path(raw)
-    return path if path.is_absolute() else PROJECT_ROOT / path
-
-
-def _base_url(env: Mapping[str, str], key: str) -> str:
-    """An http(s) address with no query or fragment, without its trailing slash (or empty)."""
-    raw = (env.get(key) or "").strip().rstrip("/")
-    if not raw:
-        return ""
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise SettingsError(f"{key} must be an http(s) address such as https://chat.example.org, got {raw!r}")
-    if parts.username or parts.password:
-        raise SettingsError(f"{key} must not contain a user name or password")
-    return raw
+    return resolve_sqlite_url(Config(env).text("TRACKER_DB_URL"))
 
 
 def load_config(env: Mapping[str, str] | None = None) -> EnquiryConfig:
     """Build the enquiry settings from the environment (``env`` for tests)."""
-    env = os.environ if env is None else env
-    starttls = _flag(env, "SMTP_STARTTLS", True)
-    timeout = _number(env, "SMTP_TIMEOUT", 30.0, minimum=1.0)
+    config = Config(env)
+    starttls = config.flag("SMTP_STARTTLS")
+    timeout = config.number("SMTP_TIMEOUT", minimum=1.0)
     return EnquiryConfig(
-        database_url=resolve_sqlite_url((env.get("DATABASE_URL") or "").strip() or DEFAULT_DATABASE_URL),
+        database_url=resolve_sqlite_url(config.text("DATABASE_URL")),
         tracker_db_url=tracker_db_url(env),
-        retention_months=int(_number(env, "ENQUIRY_RETENTION_MONTHS", 12, minimum=1)),
-        reply_time=(env.get("ENQUIRY_REPLY_TIME") or "").strip() or "within two working days",
-        reply_working_days=int(_number(env, "ENQUIRY_REPLY_WORKING_DAYS", 2, minimum=0)),
-        public_base_url=_base_url(env, "PUBLIC_BASE_URL"),
-        phone_region=((env.get("ENQUIRY_PHONE_REGION") or "").strip() or "GB").upper(),
-        therapist_email=(env.get("THERAPIST_EMAIL") or "").strip() or "therapist@localhost",
-        smtp_host=(env.get("SMTP_HOST") or "").strip(),
-        smtp_port=int(_number(env, "SMTP_PORT", 587 if starttls else 25, minimum=1)),
-        smtp_user=env.get("SMTP_USER") or "",
-        smtp_password=env.get("SMTP_PASSWORD") or "",
+        retention_months=read_retention_months(config),
+        reply_time=read_reply_time(config),
+        reply_working_days=config.integer("ENQUIRY_REPLY_WORKING_DAYS", minimum=0),
+        public_base_url=config.base_url("PUBLIC_BASE_URL"),
+        phone_region=config.text("ENQUIRY_PHONE_REGION").upper(),
+        therapist_email=config.text("THERAPIST_EMAIL"),
+        smtp_host=config.text("SMTP_HOST"),
+        smtp_port=config.integer("SMTP_PORT", default=587 if starttls else 25, minimum=1),
+        smtp_user=config.secret("SMTP_USER"),
+        smtp_password=config.secret("SMTP_PASSWORD"),
         smtp_starttls=starttls,
-        smtp_from=(env.get("SMTP_FROM") or "").strip() or "assistant@localhost",
+        smtp_from=config.text("SMTP_FROM"),
         smtp_timeout=timeout,
-        mail_dir=_path(env, "MAIL_DIR", DEFAULT_MAIL_DIR),
-        db_connect_timeout=_number(env, "DB_CONNECT_TIMEOUT", 5.0, minimum=1.0),
-        db_statement_timeout=_number(env, "DB_STATEMENT_TIMEOUT", 10.0, minimum=1.0),
-        save_timeout=_number(env, "ENQUIRY_SAVE_TIMEOUT", 10.0, minimum=1.0),
-        worker_poll_seconds=_number(env, "ENQUIRY_WORKER_POLL_SECONDS", 5.0, minimum=0.1),
+        mail_dir=config.path("MAIL_DIR"),
+        db_connect_timeout=config.number("DB_CONNECT_TIMEOUT", minimum=1.0),
+        db_statement_timeout=config.number("DB_STATEMENT_TIMEOUT", minimum=1.0),
+        save_timeout=config.number("ENQUIRY_SAVE_TIMEOUT", minimum=1.0),
+        worker_poll_seconds=config.number("ENQUIRY_WORKER_POLL_SECONDS", minimum=0.1),
         # A claimed row is given back to other workers only after the slowest possible send.
-        sending_lease_seconds=max(_number(env, "ENQUIRY_SENDING_LEASE_SECONDS", 300.0), 3 * timeout),
-        retry_base_seconds=_number(env, "ENQUIRY_RETRY_BASE_SECONDS", 30.0, minimum=1.0),
-        retry_max_seconds=_number(env, "ENQUIRY_RETRY_MAX_SECONDS", 3600.0, minimum=1.0),
-        max_attempts=int(_number(env, "ENQUIRY_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS, minimum=1)),
-        max_per_address_per_day=_count(
-            env, "ENQUIRY_MAX_PER_ADDRESS_PER_DAY", DEFAULT_MAX_PER_ADDRESS_PER_DAY
-        ),
+        sending_lease_seconds=max(config.number("ENQUIRY_SENDING_LEASE_SECONDS", minimum=0.0), 3 * timeout),
+        retry_base_seconds=config.number("ENQUIRY_RETRY_BASE_SECONDS", minimum=1.0),
+        retry_max_seconds=config.number("ENQUIRY_RETRY_MAX_SECONDS", minimum=1.0),
+        max_attempts=config.integer("ENQUIRY_MAX_ATTEMPTS", minimum=1),
+        max_per_address_per_day=config.integer("ENQUIRY_MAX_PER_ADDRESS_PER_DAY", minimum=0),
     )
 
 

@@ -23,6 +23,8 @@ from typing import List, Tuple
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from assistant.settings import MAX_MESSAGE_CHARS
+
 EMAIL_MAX = 254
 
 
@@ -291,7 +293,7 @@ def find_phone(text: str, region: str = "GB", expect: bool = False) -> Found:
     ("after 6") or a year is never read as one.
     """
     cleaned = _clean(text)
-    if not cleaned or len(cleaned) > 1000:
+    if not cleaned or len(cleaned) > MAX_MESSAGE_CHARS:
         return Found(problem=Problem.NONE_FOUND)
     found: List[str] = []
     for match in phonenumbers.PhoneNumberMatcher(cleaned, region, leniency=phonenumbers.Leniency.POSSIBLE):

@@ -1,51 +1,56 @@
-"""The web front's settings, read from the environment in one place."""
+"""The web front's settings, read through :mod:`assistant.settings` (where each variable is
+declared with its default and meaning)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Tuple
 from urllib.parse import urlsplit
 
-from assistant.chat_request import MAX_MESSAGE_CHARS, TIMEOUTS, load_timeouts
-from assistant.settings import PROJECT_ROOT
+from assistant.chat_request import TIMEOUTS, load_timeouts
+from assistant.settings import DEFAULTS, Config, SettingsError
 
-DEFAULT_WEB_ROOT = PROJECT_ROOT / "web"
+DEFAULT_WEB_ROOT = DEFAULTS.path("WEB_ROOT")
 
 
-class WebConfigError(ValueError):
+class WebConfigError(SettingsError):
     """A setting of the web front is unusable."""
 
 
 @dataclass(frozen=True)
 class WebConfig:
-    """Where the web front listens, what it serves and where it sends chat messages."""
+    """Where the web front listens, what it serves and where it sends chat messages.
 
-    host: str = "127.0.0.1"
-    port: int = 8080
-    rasa_url: str = "http://127.0.0.1:5005"
+    The defaults are the declared ones (``assistant.settings``); :func:`load_web_config` reads
+    the environment.
+    """
+
+    host: str = DEFAULTS.text("WEB_HOST")
+    port: int = DEFAULTS.integer("WEB_PORT")
+    rasa_url: str = DEFAULTS.text("RASA_URL")
     web_root: Path = DEFAULT_WEB_ROOT
     # Seconds to wait for Rasa's reply before answering 504 (WEB_UPSTREAM_TIMEOUT): above the
     # channel's turn, below the widget's wait (assistant.chat_request.Timeouts).
     upstream_timeout: float = TIMEOUTS.web_front
     # Largest request body accepted on the chat API, in bytes (1000 characters of
     # UTF-8 with JSON escaping fit comfortably).
-    max_body_bytes: int = 16 * 1024
-    max_message_chars: int = MAX_MESSAGE_CHARS
+    max_body_bytes: int = DEFAULTS.integer("WEB_MAX_BODY_BYTES")
+    # The same limit as Rasa's channel (MAX_MESSAGE_CHARS).
+    max_message_chars: int = DEFAULTS.integer("MAX_MESSAGE_CHARS")
     # Chat server the widget talks to when it is not this web front (its origin is
     # added to connect-src); empty: the widget uses this server's proxy.
     chat_server_url: str = ""
     # Origins of the therapist's site that embed the widget from this server (EMBED_ORIGINS):
     # the widget's files and the chat API answer their cross-origin requests, nobody else's.
     embed_origins: Tuple[str, ...] = ()
-    # The therapist's inbox at /admin/.
-    admin_idle_seconds: float = 30 * 60  # ADMIN_IDLE_SECONDS: a session ends after this long unused
-    admin_session_hours: float = 12.0  # ADMIN_SESSION_HOURS: and in any case this long after login
-    admin_login_delay: float = 1.0  # ADMIN_LOGIN_DELAY: seconds before a wrong password is answered
-    admin_max_failures: int = 5  # ADMIN_MAX_FAILURES: wrong passwords or codes that lock the account
-    admin_lockout_seconds: float = 15 * 60  # ADMIN_LOCKOUT_SECONDS: how long it stays locked
-    admin_login_rate: int = 30  # ADMIN_LOGIN_RATE: login attempts per address per 15 minutes
+    # The therapist's inbox at /admin/ (ADMIN_*).
+    admin_idle_seconds: float = DEFAULTS.number("ADMIN_IDLE_SECONDS")
+    admin_session_hours: float = DEFAULTS.number("ADMIN_SESSION_HOURS")
+    admin_login_delay: float = DEFAULTS.number("ADMIN_LOGIN_DELAY")
+    admin_max_failures: int = DEFAULTS.integer("ADMIN_MAX_FAILURES")
+    admin_lockout_seconds: float = DEFAULTS.number("ADMIN_LOCKOUT_SECONDS")
+    admin_login_rate: int = DEFAULTS.integer("ADMIN_LOGIN_RATE")
 
     @property
     def webhook_url(self) -> str:
@@ -78,30 +83,29 @@ def _origin_ok(url: str) -> bool:
 
 def load_web_config(env: Mapping[str, str] | None = None) -> WebConfig:
     """Build the configuration from the environment (``env`` for tests)."""
-    env = os.environ if env is None else env
-    try:
-        timeouts = load_timeouts(env)
-    except ValueError as exc:
-        raise WebConfigError(str(exc)) from None
+    settings = Config(env)
     try:
         config = WebConfig(
-            host=env.get("WEB_HOST") or "127.0.0.1",
-            port=int(env.get("WEB_PORT") or 8080),
-            rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
-            web_root=Path(env.get("WEB_ROOT") or DEFAULT_WEB_ROOT),
-            upstream_timeout=timeouts.web_front,
-            max_body_bytes=int(env.get("WEB_MAX_BODY_BYTES") or 16 * 1024),
-            chat_server_url=(env.get("CHAT_SERVER_URL") or "").rstrip("/"),
-            embed_origins=_origins(env.get("EMBED_ORIGINS") or ""),
-            admin_idle_seconds=float(env.get("ADMIN_IDLE_SECONDS") or 30 * 60),
-            admin_session_hours=float(env.get("ADMIN_SESSION_HOURS") or 12),
-            admin_login_delay=float(env.get("ADMIN_LOGIN_DELAY") or 1.0),
-            admin_max_failures=int(env.get("ADMIN_MAX_FAILURES") or 5),
-            admin_lockout_seconds=float(env.get("ADMIN_LOCKOUT_SECONDS") or 15 * 60),
-            admin_login_rate=int(env.get("ADMIN_LOGIN_RATE") or 30),
+            host=settings.text("WEB_HOST"),
+            port=settings.integer("WEB_PORT", minimum=0),
+            rasa_url=settings.text("RASA_URL").rstrip("/"),
+            web_root=settings.path("WEB_ROOT"),
+            upstream_timeout=load_timeouts(env).web_front,
+            max_body_bytes=settings.integer("WEB_MAX_BODY_BYTES"),
+            max_message_chars=settings.integer("MAX_MESSAGE_CHARS", minimum=1),
+            chat_server_url=settings.text("CHAT_SERVER_URL").rstrip("/"),
+            embed_origins=_origins(settings.text("EMBED_ORIGINS")),
+            admin_idle_seconds=settings.number("ADMIN_IDLE_SECONDS"),
+            admin_session_hours=settings.number("ADMIN_SESSION_HOURS"),
+            admin_login_delay=settings.number("ADMIN_LOGIN_DELAY"),
+            admin_max_failures=settings.integer("ADMIN_MAX_FAILURES"),
+            admin_lockout_seconds=settings.number("ADMIN_LOCKOUT_SECONDS"),
+            admin_login_rate=settings.integer("ADMIN_LOGIN_RATE"),
         )
-    except ValueError as exc:
-        raise WebConfigError(f"invalid number in the web settings: {exc}") from exc
+    except WebConfigError:
+        raise
+    except SettingsError as exc:
+        raise WebConfigError(str(exc)) from None
     if not _origin_ok(config.rasa_url):
         raise WebConfigError(f"RASA_URL={config.rasa_url!r} is not an http(s) address")
     if config.chat_server_url and not _origin_ok(config.chat_server_url):

@@ -17,10 +17,11 @@ from typing import Iterator, List
 import pytest
 from sqlalchemy import create_engine, text
 
-from assistant.enquiries import InvalidEnquiry, StoreUnavailable, create_async
 from assistant.enquiries.admin import run as admin_run
+from assistant.enquiries.errors import InvalidEnquiry, StoreUnavailable
 from assistant.enquiries.models import utcnow
 from assistant.enquiries.records import EnquiryData
+from assistant.enquiries.store import create_async
 from assistant.enquiries.worker import run_once
 from tests.integration.support import SMTPServer, TrackerDB, enquiry, free_port
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from assistant.enquiries import InvalidEnquiry, StoreUnavailable, create_async
+from assistant.enquiries.errors import InvalidEnquiry, StoreUnavailable
 from assistant.enquiries.migrate import current_revision, head_revision, migrate
 from assistant.enquiries.models import utcnow
-from assistant.enquiries.store import EnquiryStore
+from assistant.enquiries.store import EnquiryStore, create_async
 from tests.integration.support import TrackerDB, enquiry, free_port
 
 

@@ -16,7 +16,6 @@ import asyncio
 import functools
 import io
 import logging
-import os
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -136,7 +135,7 @@ def make_state(
         limiter=RateLimiter(config.admin_login_rate),
         throttle=LoginThrottle(config.admin_max_failures, config.admin_lockout_seconds),
         templates=templates,
-        proxy_hops=trusted_proxy_hops(os.environ if env is None else env),
+        proxy_hops=trusted_proxy_hops(env),
     )
 
 
