@@ -57,7 +57,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.evaluate_nlu import load_examples  # noqa: E402
+from assistant.evaluation.nlu import load_examples  # noqa: E402
 from scripts.stack import VENV_BIN, Stack, StackError, post_json  # noqa: E402
 
 Payload = Dict[str, Any]

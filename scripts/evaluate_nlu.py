@@ -22,34 +22,13 @@ import argparse
 import asyncio
 import json
 import sys
-from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Dict, List, Tuple
-
-import yaml
+from typing import List, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def load_examples(path: Path) -> List[Tuple[str, str]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    pairs = []
-    for block in data["nlu"]:
-        for line in block["examples"].splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                pairs.append((line[2:].strip(), block["intent"]))
-    return pairs
-
-
-def predicted_label(parse: Dict) -> str:
-    intent = (parse.get("intent") or {}).get("name") or ""
-    if intent in ("faq", "not_on_page"):
-        selector = (parse.get("response_selector") or {}).get("default") or {}
-        key = (selector.get("response") or {}).get("intent_response_key")
-        return key or intent
-    return intent
+from assistant.evaluation.nlu import load_examples, predicted_label, quiet_logging, summarise  # noqa: E402
 
 
 def retrieved_label(text: str) -> str:
@@ -57,16 +36,6 @@ def retrieved_label(text: str) -> str:
 
     match = best_section(text)
     return f"faq/{match[0]}" if match else "page_doesnt_say"
-
-
-def quiet_logging() -> None:
-    """Warnings only: Rasa's debug logs would echo every message parsed."""
-    import logging
-
-    from rasa.utils.log_utils import configure_structlog
-
-    logging.basicConfig(level=logging.WARNING)
-    configure_structlog(logging.WARNING)
 
 
 async def evaluate(model: Path, examples: List[Tuple[str, str]]) -> List[Tuple[str, str, str, str]]:
@@ -80,28 +49,6 @@ async def evaluate(model: Path, examples: List[Tuple[str, str]]) -> List[Tuple[s
         answered = retrieved_label(text) if predicted == "nlu_fallback" else predicted
         results.append((text, label, predicted, answered))
     return results
-
-
-def summarise(results: List[Tuple[str, str, str, str]]) -> Dict:
-    section = [r for r in results if "/" in r[1]]
-    other = [r for r in results if "/" not in r[1]]
-    per_label: Dict[str, Counter] = defaultdict(Counter)
-    for _, gold, _, answered in results:
-        per_label[gold]["n"] += 1
-        per_label[gold]["correct"] += int(gold == answered)
-
-    def accuracy(rows: List, column: int) -> float:
-        return sum(r[1] == r[column] for r in rows) / max(len(rows), 1)
-
-    return {
-        "section_accuracy": accuracy(section, 3),
-        "section_classifier_accuracy": accuracy(section, 2),
-        "section_n": len(section),
-        "basics_accuracy": accuracy(other, 2),
-        "basics_n": len(other),
-        "per_label": {k: v["correct"] / v["n"] for k, v in sorted(per_label.items())},
-        "errors": [{"expected": g, "predicted": p, "answered": a} for _, g, p, a in results if g != a],
-    }
 
 
 def main(argv: List[str]) -> int:

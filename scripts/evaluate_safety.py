@@ -28,8 +28,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant.evaluation.nlu import quiet_logging  # noqa: E402
 from assistant.safety.routes import ROUTES, SAFETY_INTENTS  # noqa: E402
-from scripts.evaluate_nlu import quiet_logging  # noqa: E402
 
 
 async def routes_for(model: Path, texts: List[str]) -> List[Tuple[str, bool]]:

@@ -20,7 +20,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.evaluate_nlu import load_examples  # noqa: E402
+from assistant.evaluation.nlu import load_examples  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -10,10 +10,10 @@ from typing import List
 import pytest
 import yaml
 
+from assistant.evaluation.themes import Answer, evaluate, load_answers, main
 from assistant.reflection import THEMES, Theme, ThemeFinder, focus_areas, get_finder
 from assistant.reflection.patterns import CUES
 from assistant.settings import DEFAULT_KNOWLEDGE, DEFAULT_SPACY_MODEL
-from scripts.evaluate_themes import Answer, evaluate, load_answers, main
 
 ROOT = Path(__file__).resolve().parents[2]
 ANSWERS = ROOT / "tests" / "reflection" / "answers.yml"

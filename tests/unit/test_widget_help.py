@@ -10,15 +10,14 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
+from assistant import widget_help
 
-import build_widget_help  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_help_json_is_in_sync_with_resources() -> None:
     checked_in = (ROOT / "web" / "widget" / "help.json").read_text(encoding="utf-8")
-    assert checked_in == build_widget_help.render(), "run: python scripts/build_widget_help.py"
+    assert checked_in == widget_help.render(), "run: python scripts/build_widget_help.py"
 
 
 def test_check_mode_reports_in_sync() -> None:
@@ -61,5 +60,5 @@ def test_a_changed_number_changes_the_output(tmp_path: Path) -> None:
     source = (ROOT / "settings" / "resources.yml").read_text(encoding="utf-8")
     changed = tmp_path / "resources.yml"
     changed.write_text(source.replace('"116 123"', '"116 999"'), encoding="utf-8")
-    assert "116 999" in build_widget_help.render(changed)
-    assert build_widget_help.render(changed) != build_widget_help.render()
+    assert "116 999" in widget_help.render(changed)
+    assert widget_help.render(changed) != widget_help.render()
