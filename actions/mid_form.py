@@ -20,7 +20,7 @@ _QUESTION_START = re.compile(
     re.IGNORECASE,
 )
 # Page questions (answered by the response selector's choice) and a few others.
-PAGE_INTENTS = {"faq", "not_on_page"}
+PAGE_INTENTS = {"faq", "not_on_page", "privacy"}
 # A page-question intent this confident is a question even without "?" or a question word.
 CONFIDENT_QUESTION = 0.8
 _TELL_ME = re.compile(
@@ -54,8 +54,13 @@ def _retrieval_response(tracker: Tracker, intent: str) -> str | None:
 
 
 def answer_question(text: str, tracker: Tracker) -> str | None:
-    """The response that answers a question asked mid-form, or None if the message is an answer."""
-    return question_response(text, tracker) if looks_like_question(text) else None
+    """The response that answers a question asked mid-form, or None if the message is an answer.
+
+    A confident question about the chat's own privacy counts even without a question mark
+    ("wait before i answer is this saved").
+    """
+    privacy = latest_intent(tracker) == "privacy" and latest_confidence(tracker) >= CONFIDENT_QUESTION
+    return question_response(text, tracker) if privacy or looks_like_question(text) else None
 
 
 def latest_confidence(tracker: Tracker) -> float:
@@ -70,6 +75,8 @@ def is_form_question(text: str, tracker: Tracker) -> bool:
     if is_question(text):
         return True
     intent = latest_intent(tracker)
+    if intent == "privacy" and latest_confidence(tracker) >= CONFIDENT_QUESTION:
+        return True
     return (
         bool(_TELL_ME.match(text))
         and intent in PAGE_INTENTS

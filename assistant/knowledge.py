@@ -16,6 +16,16 @@ DEFAULT_THRESHOLD = 4.0
 
 
 @dataclass(frozen=True)
+class Item:
+    """One entry of a list a section gives (a focus area, a therapy), for "the second one"."""
+
+    name: str
+    aliases: Tuple[str, ...] = ()
+    section: str = ""  # the section that explains it, if any
+    text: str = ""  # else a short explanation of its own
+
+
+@dataclass(frozen=True)
 class Section:
     """One part of the page, restated in the project's words."""
 
@@ -26,6 +36,14 @@ class Section:
     answer: str
     key_points: Tuple[str, ...]
     next_question: str
+    # The first reply, in several wordings (``answer`` when none are given).
+    short: Tuple[str, ...] = ()
+    # "What do you mean?": the same in plain words; "tell me more": what the first reply left out.
+    plain: str = ""
+    more: str = ""
+    items: Tuple[Item, ...] = ()
+    # The question a "Do you mean ...?" button sends for this section.
+    ask: str = ""
 
     @property
     def passage(self) -> str:
@@ -47,6 +65,10 @@ class Knowledge:
         raise KeyError(section_id)
 
 
+def _fold(text: str) -> str:
+    return " ".join(str(text).split())
+
+
 def load_knowledge(path: Path) -> Knowledge:
     """Read and check the knowledge file."""
     with Path(path).open(encoding="utf-8") as handle:
@@ -60,6 +82,19 @@ def load_knowledge(path: Path) -> Knowledge:
             answer=" ".join(item["answer"].split()),
             key_points=tuple(item.get("key_points") or ()),
             next_question=item.get("next_question", ""),
+            short=tuple(_fold(text) for text in item.get("short") or ()) or (_fold(item["answer"]),),
+            plain=_fold(item.get("plain", "")),
+            more=_fold(item.get("more", "")),
+            items=tuple(
+                Item(
+                    name=entry["name"],
+                    aliases=tuple(str(alias).lower() for alias in entry.get("aliases") or ()),
+                    section=entry.get("section", ""),
+                    text=_fold(entry.get("text", "")),
+                )
+                for entry in item.get("items") or ()
+            ),
+            ask=item.get("ask", "") or item["title"],
         )
         for item in raw["sections"]
     )

@@ -24,16 +24,20 @@ import copy
 import re
 from typing import Any, Dict, List
 
+from rasa.core.nlg.interpolator import interpolate
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from assistant import answers
+from assistant.privacy import privacy_placeholders
 from assistant.safety.context import in_context, turns_from_events
 from assistant.safety.minor import minor_disclosed
 from assistant.safety.routes import SAFETY_INTENTS
 from assistant.settings import get_settings
+from assistant.unnamed import asked_group, asked_method
 
 CONTACT_INTENTS = {"contact", "start_enquiry"}
 CONTACT_PAYLOADS = {"Get in touch", "Send an enquiry"}
@@ -151,6 +155,83 @@ def _with_slot(tracker: DialogueStateTracker, name: str, value: Any) -> Dialogue
     return changed
 
 
+FOLLOWUP_RESPONSES = {
+    "utter_followup_plain": "plain",
+    "utter_followup_more": "more",
+    "utter_followup_item": "item",
+}
+# A "yes" to the offer a feeling's acknowledgement made: the section it offered.
+FEELING_OFFERS = {
+    "utter_feeling/shame": "not_moral_failure",
+    "utter_feeling/partner_hurt": "relationships",
+    "utter_feeling/fear": "focus_areas",
+    "utter_feeling/confused": "not_addiction",
+    "utter_feeling/foolish": "overview",
+}
+# Set on the latest message by assistant.nlu.retrieval_gate when two sections are too close to call.
+CLARIFY_KEY = "clarify_sections"
+
+
+def session_bot_metadata(tracker: DialogueStateTracker) -> List[Dict[str, Any]]:
+    """The metadata of this session's bot replies, newest first."""
+    found: List[Dict[str, Any]] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, SessionStarted):
+            break
+        if isinstance(event, BotUttered):
+            found.append(event.metadata or {})
+    return found
+
+
+def latest_parse(tracker: DialogueStateTracker) -> Dict[str, Any]:
+    return tracker.latest_message.parse_data if tracker.latest_message else {}
+
+
+def latest_text(tracker: DialogueStateTracker) -> str:
+    return (tracker.latest_message.text or "") if tracker.latest_message else ""
+
+
+def conversational_response(utter_action: str, tracker: DialogueStateTracker) -> Dict[str, Any] | None:
+    """A page answer that depends on the conversation so far, or None to use the domain's response.
+
+    Follow-ups answer from the latest page answer; a page question the classifier couldn't
+    place gets "Did you mean ...?" (never inside a form, where the answer is a side note);
+    naming an item of the list just given ("what's IFS?") answers that item; a "yes" to an
+    answer or to a feeling's offer continues it.
+    """
+    sections = answers.knowledge()
+    text = latest_text(tracker)
+    if utter_action in FOLLOWUP_RESPONSES:
+        last = answers.last_answer(session_bot_metadata(tracker))
+        return answers.followup(FOLLOWUP_RESPONSES[utter_action], text, last, sections)
+    if utter_action.startswith("utter_faq/"):
+        candidates = latest_parse(tracker).get(CLARIFY_KEY) or []
+        if len(candidates) >= 2 and not tracker.active_loop_name:
+            try:
+                return answers.clarify([sections.section(c) for c in candidates])
+            except KeyError:
+                return None
+        last = answers.last_answer(session_bot_metadata(tracker))
+        if last is not None:
+            listed = next((s for s in sections.sections if s.id == last.section), None)
+            if listed is not None and listed.items:
+                item = answers.chosen_item(text, listed.items)
+                wanted = utter_action.split("/", 1)[1]
+                if item is not None and wanted in (listed.id, item.section):
+                    return answers.item_answer(listed, item, sections)
+        return None
+    if utter_action == "utter_affirm":
+        metadata = session_bot_metadata(tracker)
+        previous = metadata[0] if metadata else {}
+        offered = FEELING_OFFERS.get(str(previous.get("utter_action") or ""))
+        if offered:
+            return answers.first_answers(sections.section(offered))[0] | {answers.SECTION_KEY: offered}
+        last = answers.last_answer(metadata[:1])
+        if last is not None and last.followup not in ("more", "end", "clarify"):
+            return answers.followup("more", text, last, sections)
+    return None
+
+
 class SettingsResponseNLG(TemplatedNaturalLanguageGenerator):
     """The domain's responses, with ``{placeholders}`` from ``settings/resources.yml``."""
 
@@ -161,7 +242,8 @@ class SettingsResponseNLG(TemplatedNaturalLanguageGenerator):
     ) -> None:
         domain = domain or Domain.empty()
         super().__init__(domain.responses)
-        self._values = get_settings().template_vars()
+        values = get_settings().template_vars()
+        self._values = {**values, **privacy_placeholders(values)}
 
     async def generate(
         self,
@@ -177,9 +259,18 @@ class SettingsResponseNLG(TemplatedNaturalLanguageGenerator):
             # Under 18 flagged on a more urgent turn ("I'm 16 and I want to die"): the
             # responses' conditions on is_minor (no contact, no reflection) apply too.
             tracker = _with_slot(tracker, "is_minor", True)
-        response = await super().generate(utter_action, tracker, output_channel, **values)
-        if response is None:
-            return None
+        if utter_action.startswith("utter_not_on_page/"):
+            text = latest_text(tracker)
+            values = {"asked_method": asked_method(text), "asked_group": asked_group(text), **values}
+        composed = conversational_response(utter_action, tracker)
+        if composed is not None:
+            response = interpolate(composed, values)
+        else:
+            response = await super().generate(utter_action, tracker, output_channel, **values)
+            if response is None:
+                return None
+            if utter_action.startswith("utter_faq/"):
+                response[answers.SECTION_KEY] = utter_action.split("/", 1)[1]
         if response.get("text") and _EMPTY_LINK in response["text"]:
             response["text"] = without_empty_links(response["text"])
         concern = concern_to_check_in(tracker, utter_action)

@@ -5,6 +5,12 @@ Runs after the ResponseSelector. When the predicted intent is a retrieval intent
 below ``threshold``, the intent becomes ``nlu_fallback``; the rule for that runs
 ``action_answer_from_page`` (BM25 over the page), which answers only above its
 own measured threshold and otherwise says honestly that the page doesn't say.
+
+Between the two, when the best page answer is below ``clarify_below`` and the next
+one is within ``clarify_margin`` of it, the message keeps its intent and gets
+``clarify_sections`` (the two or three closest sections): the response generator
+then asks "Did you mean ...?" with a button for each (assistant/nlg.py), instead of
+guessing. Both values are measured (README, "How answers are chosen").
 """
 
 from __future__ import annotations
@@ -19,6 +25,9 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 
 FALLBACK_INTENT = "nlu_fallback"
+CLARIFY_KEY = "clarify_sections"
+CLARIFY_INTENT = "faq"
+MAX_CHOICES = 3
 
 
 def selector_confidence(message: Message, retrieval_intent: str) -> float | None:
@@ -37,11 +46,18 @@ class RetrievalConfidenceGate(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"threshold": 0.5, "retrieval_intents": ["faq", "not_on_page"]}
+        return {
+            "threshold": 0.5,
+            "retrieval_intents": ["faq", "not_on_page"],
+            "clarify_below": 0.0,  # 0: never ask
+            "clarify_margin": 0.0,
+        }
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self._threshold = float(config["threshold"])
         self._intents = set(config["retrieval_intents"])
+        self._clarify_below = float(config.get("clarify_below", 0.0))
+        self._clarify_margin = float(config.get("clarify_margin", 0.0))
 
     @classmethod
     def create(
@@ -66,4 +82,33 @@ class RetrievalConfidenceGate(GraphComponent):
                     {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: confidence},
                     add_to_output=True,
                 )
+            elif name == CLARIFY_INTENT:
+                choices = self.close_sections(message)
+                if choices:
+                    message.set(CLARIFY_KEY, choices, add_to_output=True)
         return messages
+
+    def close_sections(self, message: Message) -> List[str]:
+        """The sections too close to call (best first), or [] when the best answer is clear."""
+        ranking = ranked_sections(message, CLARIFY_INTENT)
+        if len(ranking) < 2 or ranking[0][1] >= self._clarify_below:
+            return []
+        best = ranking[0][1]
+        close = [section for section, score in ranking[:MAX_CHOICES] if best - score <= self._clarify_margin]
+        return close if len(close) >= 2 else []
+
+
+def ranked_sections(message: Message, retrieval_intent: str) -> List[tuple[str, float]]:
+    """The selector's ranking restricted to ``retrieval_intent``: (section id, confidence), best first."""
+    selector = message.get("response_selector") or {}
+    for key in (retrieval_intent, "default"):
+        ranking = (selector.get(key) or {}).get("ranking") or []
+        if ranking:
+            prefix = f"{retrieval_intent}/"
+            found = [
+                (str(entry["intent_response_key"])[len(prefix) :], float(entry["confidence"]))
+                for entry in ranking
+                if str(entry.get("intent_response_key", "")).startswith(prefix)
+            ]
+            return sorted(found, key=lambda pair: pair[1], reverse=True)
+    return []

@@ -6,6 +6,8 @@ import json
 
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
+from assistant.privacy import render_statements
+from assistant.settings import get_settings
 from tests.browser.conftest import PageEvents, new_page
 from tests.browser.helpers import WEBHOOK_GLOB, Chat
 
@@ -64,9 +66,7 @@ def test_a_reload_starts_a_fresh_chat_and_says_why(chat: Chat) -> None:
     chat.page.reload()
     expect(chat.panel).to_be_visible()  # it was open, so it opens again ...
     notice = chat.log.locator(".cw-notice")
-    expect(notice).to_have_text(
-        "For your privacy this chat isn't kept when the page reloads, so this is a fresh start."
-    )
+    expect(notice).to_have_text(render_statements(get_settings().template_vars())["reload"])
     chat._bot_count = 0  # the greeting of the new conversation, as in chat.open()
     assert "automated assistant" in chat.wait_for_reply()  # ... with a new greeting
     assert chat.user_messages.count() == 0  # the old messages are gone

@@ -102,7 +102,7 @@ def test_the_reflection_summary_says_it_is_not_a_diagnosis() -> None:
     assert NOT_A_DIAGNOSIS.search(all_responses()["utter_reflection_summary"][0]["text"])
 
 
-FAQ = {"text": "Answer.\n\nYou can ask me something else, pick a topic, or get in touch with Tim Norton.",
+FAQ = {"text": "Answer.\n\nYou can ask me something else or pick a topic, or get in touch with Tim Norton.",
        "buttons": [{"title": "Show me the topics", "payload": "Show me the topics"},
                    {"title": "Get in touch", "payload": "Get in touch"}]}  # fmt: skip
 
@@ -112,6 +112,7 @@ def test_no_booking_suggestion_in_the_safety_turn_and_the_next_two() -> None:
         out = apply_safety_rules(FAQ, intents)
         assert [b["title"] for b in out["buttons"]] == ["Show me the topics"]
         assert "get in touch" not in out["text"]
+        assert out["text"].endswith("You can ask me something else or pick a topic.")  # still a sentence
     later = apply_safety_rules(FAQ, ["safety_abuse", "faq", "thanks", "faq"])
     assert "Get in touch" in [b["title"] for b in later["buttons"]]
 

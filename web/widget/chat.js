@@ -45,7 +45,9 @@
   // How long to wait for a reply: above the web front's and nginx's 30 s, which are above a
   // channel turn's 25 s (assistant/chat_request.py, Timeouts; tests/unit/test_timeouts.py).
   var DEFAULT_TIMEOUT_MS = 35000;
-  var RELOAD_NOTE = "For your privacy this chat isn't kept when the page reloads, so this is a fresh start.";
+  // Both sentences are settings/privacy.yml's, word for word (tests/unit/test_privacy_statements.py).
+  var RELOAD_NOTE = "For your privacy this window doesn't keep the chat when the page reloads, so this is a fresh start.";
+  var PRIVACY_FOOTER = "Tim Norton doesn't read this chat. It is kept on the website's server until it's erased; say \"delete my chat\" to erase it now.";
   var DEFAULT_EXIT = "https://www.bbc.co.uk/weather";
   var ASSET_BASE = new URL(".", script.src).href;
   var VENDOR = [ASSET_BASE + "vendor/markdown-it.min.js", ASSET_BASE + "vendor/purify.min.js"];
@@ -491,7 +493,7 @@
     var privacy = h("p", {
       id: "cw-privacy",
       class: "cw-privacy",
-      text: "This chat isn't kept: reloading or leaving the page clears it. Quick exit leaves at once.",
+      text: PRIVACY_FOOTER + " Quick exit leaves at once.",
     });
 
     ui.panel = h("section", { id: "cw-panel", class: "cw-panel", "aria-labelledby": titleId, hidden: true }, [

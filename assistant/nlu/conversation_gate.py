@@ -1,0 +1,143 @@
+"""Two readings the classifier can't make from one message alone: another language, and bare follow-ups.
+
+Runs after the classifiers and before the safety override (which still has the last word):
+
+- a message that is not in English becomes ``other_language`` (a short note, in English,
+  that the assistant only understands English, with the help routes);
+- a bare follow-up ("what do you mean?", "tell me more", "why?", "the second one") becomes
+  ``followup_plain``, ``followup_more`` or ``followup_item``, whatever the classifier made of
+  a message that short; the response generator answers it from the latest page answer
+  (assistant/answers.py). Longer follow-ups are left to the classifier, trained on them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from assistant.english import is_other_language
+
+OTHER_LANGUAGE = "other_language"
+
+_PLAIN = {
+    "what do you mean",
+    "what do u mean",
+    "wdym",
+    "what does that mean",
+    "what does that even mean",
+    "meaning",
+    "huh",
+    "what",
+    "sorry what",
+    "i dont understand",
+    "i don't understand",
+    "dont understand",
+    "i dont get it",
+    "i don't get it",
+    "dont get it",
+    "in simpler words",
+    "in simple words",
+    "simpler please",
+    "simpler",
+    "say that more simply",
+    "in plain english",
+    "plain english please",
+    "eli5",
+    "explain that",
+    "explain",
+    "can you explain that",
+    "can you explain",
+}
+_MORE = {
+    "tell me more",
+    "more",
+    "more please",
+    "more info",
+    "more detail",
+    "more details",
+    "why",
+    "why is that",
+    "how",
+    "how so",
+    "how come",
+    "how does that help",
+    "how does that work",
+    "such as",
+    "like what",
+    "example",
+    "for example",
+    "an example",
+    "can you expand",
+    "expand",
+    "elaborate",
+    "keep going",
+    "and then what",
+    "what else",
+    "anything else about that",
+}
+_ITEM = re.compile(
+    r"^(?:(?:and|what about|tell me about|more about|ok|okay)\s+)?(?:the\s+)?"
+    r"(?:first|second|third|fourth|fifth|sixth|last|1st|2nd|3rd|4th|5th|6th|number\s+[1-6]|no\s*[1-6]|[1-6])"
+    r"(?:\s+one)?(?:\s+please)?$"
+)
+_STRIP = re.compile(r"[^\w\s']+")
+
+
+def normalise(text: str) -> str:
+    return " ".join(_STRIP.sub(" ", text.lower().replace("’", "'")).split())
+
+
+def bare_followup(text: str) -> str | None:
+    """``followup_plain``/``followup_more``/``followup_item`` for a bare follow-up, else None."""
+    words = normalise(text)
+    if not words or len(words.split()) > 6:
+        return None
+    if words in _PLAIN:
+        return "followup_plain"
+    if words in _MORE:
+        return "followup_more"
+    if _ITEM.match(words):
+        return "followup_item"
+    return None
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class ConversationGate(GraphComponent):
+    """Set ``other_language`` and bare follow-up intents (before the safety override)."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ConversationGate:
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            intent = None
+            if is_other_language(text):
+                intent = OTHER_LANGUAGE
+            else:
+                intent = bare_followup(text)
+            if intent is not None:
+                message.set(
+                    INTENT,
+                    {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0},
+                    add_to_output=True,
+                )
+        return messages
