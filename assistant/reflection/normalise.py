@@ -14,6 +14,10 @@ _WORD = re.compile(r"[a-zé]+(?:'[a-z]+|')?")
 _INNER_HYPHEN = re.compile(r"(?<=[a-z])[-‐–](?=[a-z])")
 # "2am", "11.30pm", "3 am": late hours become one token the sleep patterns know.
 _CLOCK = re.compile(r"\b(1[0-2]|0?[1-9])(?:[:.][0-5]\d)?\s*(am|pm)\b")
+# "by my self" is "by myself", but "my self esteem", "my self worth" keep the compound.
+_MY_SELF = re.compile(
+    r"\bmy self\b(?! (?:esteem|worth|confidence|respect|image|control|harm|care|belief|doubt|loathing|hatred))"
+)
 _LATE_HOURS = {("11", "pm"), ("12", "am"), ("1", "am"), ("2", "am"), ("3", "am"), ("4", "am"), ("5", "am")}
 
 _REPLACEMENTS: Sequence[Tuple[str, str]] = (
@@ -172,4 +176,5 @@ def normalise(text: str, known: Known = _unknown, inflected: Known = _unknown) -
     for pattern, replacement in _REPLACEMENTS:
         text = re.sub(pattern, replacement, text)
     text = re.sub(r"\bmidnight\b", "smallhours", text)
+    text = _MY_SELF.sub("myself", text)
     return re.sub(r"\s+", " ", text).strip()

@@ -87,6 +87,11 @@ _MODIFIERS = frozenset(
     {"real", "genuine", "proper", "actual", "deeper", "deep", "meaningful", "true", "more"}
 )
 _SHORT_ANSWER = 4
+_MOVABLE = frozenset({"from", "about", "with", "at", "in", "of", "to", "for", "on", "around"})
+_NOT_WISH_TO = frozenset(
+    {"use", "used", "have", "get", "got", "go", "went", "back", "up", "listen", "talk", "due"}
+)
+_BUT_FILLERS = frozenset({"just", "only", "more", "rather", "mostly", "mainly", "also"})
 _GERUND_ANSWERS = frozenset({"feeling", "being", "having", "getting"})
 
 
@@ -100,8 +105,12 @@ def _breaks(token: Token) -> bool:
     return (token.is_punct and token.text not in {"'", "'s"}) or token.lower_ in BREAKERS
 
 
-def _exempt(doc: Doc, i: int) -> bool:
-    """The negator at ``i`` does not reach forward: "no one", "can't stop", "never felt so ...", "want to not"."""
+def _exempt(doc: Doc, i: int, wish: bool = False) -> bool:
+    """The negator at ``i`` does not reach forward: "no one", "can't stop", "never felt so ...", "want to not".
+
+    With ``wish`` (the cue names something wanted) a wish not to ("I'd rather not talk to a
+    real person") still negates it.
+    """
     after = [t.lemma_ for t in doc[i + 1 : i + 4]]
     if any(tuple(after[: len(ender)]) == ender for ender in _SCOPE_ENDERS):
         return True
@@ -114,9 +123,19 @@ def _exempt(doc: Doc, i: int) -> bool:
         and after[1] in _INTENSIFIED
     ):
         return True
+    if wish:
+        return False
     for token in doc[max(i - 3, 0) : i]:  # "I'd like to not feel so wired", "want to not need it"
         if token.lemma_ in _WISHING or token.lower_ in _WISHING or _would_like(token):
             return True
+    # an answer "to not feel lonely", "not to feel so alone": the feeling is there now
+    # ("to not have to hide" stays negated)
+    sent_start = doc[i].sent.start
+    clause_start = i - 1 == sent_start or (i >= 2 and doc[i - 2].is_punct)  # "..., to not be alone"
+    if clause_start and doc[i - 1].lower_ == "to" and after[:1] in (["feel"], ["be"]):
+        return True
+    if i == sent_start and after[:1] == ["to"] and after[1:2] in (["feel"], ["be"]):
+        return True
     sentence_rest = {t.lower_ for t in doc[i + 1 : doc[i].sent.end]}
     return after[:1] == ["want"] and "anymore" in sentence_rest
 
@@ -126,25 +145,25 @@ def _would_like(token: Token) -> bool:
     return token.lemma_ in _CONDITIONAL_FRAMES and token.i > 0 and token.nbor(-1).lower_ in {"would", "'d"}
 
 
-def _negator_at(doc: Doc, i: int, distance: int) -> bool:
+def _negator_at(doc: Doc, i: int, distance: int, wish: bool = False) -> bool:
     token = doc[i]
     reach = _REACH.get(token.lower_, _DEFAULT_REACH)
-    return is_negator(token) and distance <= reach and not _exempt(doc, i)
+    return is_negator(token) and distance <= reach and not _exempt(doc, i, wish)
 
 
-def negated_before(doc: Doc, start: int) -> bool:
-    """A negation earlier in the clause reaches the cue starting at ``start``."""
+def negated_before(doc: Doc, start: int, wish: bool = False) -> bool:
+    """A negation earlier in the clause reaches the cue starting at ``start`` (``wish``: see ``_exempt``)."""
     for distance in range(1, _DEFAULT_REACH + 1):
         i = start - distance
         if i < 0 or _breaks(doc[i]):
             return False
-        if _negator_at(doc, i, distance):
+        if _negator_at(doc, i, distance, wish):
             return True
         if doc[i].lower_ in _SUBJECTS:
             return (
                 i >= 1
                 and doc[i - 1].lower_ in _RAISING
-                and any(_negator_at(doc, j, 1) for j in range(max(i - 3, 0), i - 1))
+                and any(_negator_at(doc, j, 1, wish) for j in range(max(i - 3, 0), i - 1))
             )
     return False
 
@@ -215,16 +234,35 @@ def dismissed_later(doc: Doc, end: int) -> bool:
     return False
 
 
+def moved_object(doc: Doc, end: int) -> bool:
+    """The negation moves the cue's object, not the cue: "not secret from my wife but from my kids",
+    "not anxious about work but about money" (the same preposition again after "but")."""
+    if end >= len(doc) or doc[end].lower_ not in _MOVABLE:
+        return False
+    sent_end = doc[end].sent.end
+    for i in range(end + 1, sent_end - 1):
+        if doc[i].lower_ == "but":
+            j = i + 1
+            while j < sent_end and doc[j].lower_ in _BUT_FILLERS:
+                j += 1
+            return j < sent_end and doc[j].lower_ == doc[end].lower_
+    return False
+
+
 def framed_as_wish(doc: Doc, start: int, end: int) -> bool:
     """The sentence wants what the cue names: a wish word before it, "instead", or a bare answer."""
     sent = doc[start].sent
     words = [t for t in sent if not t.is_punct]
-    if len(words) <= _SHORT_ANSWER or any(t.lower_ == "to" for t in words[:3]):
+    if len(words) <= _SHORT_ANSWER or any(_wishing_to(words, n) for n in range(min(3, len(words)))):
         return True
     if words[0].lower_ in _GERUND_ANSWERS:  # "Feeling in control of my own choices"
         return True
     if any(t.lower_ in {"instead", "rather"} for t in sent):
         return True
+    if words[0].lower_ == "for" and any(t.lower_ == "to" for t in doc[sent.start : start]):
+        return True  # "for me and my husband to talk properly"
+    if any(t.lower_ == "for" and t.i + 1 < sent.end and doc[t.i + 1].lower_ == "once" for t in sent):
+        return True  # "in control for once": what is longed for
     if any(t.lower_ in _MODIFIERS for t in doc[max(start - 2, sent.start) : start]):
         return True
     for token in doc[sent.start : end]:
@@ -234,6 +272,12 @@ def framed_as_wish(doc: Doc, start: int, end: int) -> bool:
         elif token.lemma_ in _FRAMES or token.lower_ in _FRAMES:
             return True
     return False
+
+
+def _wishing_to(words: list[Token], n: int) -> bool:
+    """``words[n]`` is an infinitive "to" opening the answer ("To be free", "just to feel in control"),
+    not the "to" of "used to", "have to", "got to", "went to"."""
+    return words[n].lower_ == "to" and (n == 0 or words[n - 1].lemma_ not in _NOT_WISH_TO)
 
 
 def in_after_sentence(doc: Doc, start: int) -> bool:
@@ -251,7 +295,9 @@ def affirmed(doc: Doc, start: int, end: int, mode: Mode) -> bool:
         return negation_bound(doc, start) or not (dismissed_after(doc, end) or dismissed_later(doc, end))
     if mode is Mode.TOPIC:
         return not (negation_bound(doc, start) or dismissed_after(doc, end) or dismissed_later(doc, end))
-    if negated_before(doc, start) or dismissed_after(doc, end):
+    if dismissed_after(doc, end) or (
+        negated_before(doc, start, mode is Mode.WISH) and not moved_object(doc, end)
+    ):
         return False
     if mode is Mode.WISH:
         return framed_as_wish(doc, start, end)
