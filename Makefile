@@ -23,7 +23,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help install audit system spacy minilm responses validate check unit train run test admin worker bench scaleout latency measure-retrieval measure-vectors clean
+.PHONY: help install audit system spacy minilm responses validate check unit tier-unit tier-integration train run test admin worker bench scaleout latency measure-retrieval measure-vectors clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -86,8 +86,14 @@ check: install ## The fast checks: ruff, the formatting, mypy over actions/ and 
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-unit: install spacy minilm ## Unit and integration tests: no training, no apt (PostgreSQL's binaries from make system), a few minutes
-	$(PY) -m pytest -p no:cacheprovider -q tests/unit tests/integration
+unit: install spacy minilm ## Unit and integration tests side by side: no training, no apt (PostgreSQL's binaries from make system)
+	@$(MAKE) --no-print-directory -j2 --output-sync=target tier-unit tier-integration
+
+# One pytest per tier, run in parallel by `make unit`: the unit tier is mostly CPU, the
+# integration tier mostly waits (PostgreSQL, SMTP, login delays), so together they take about
+# as long as the longer one. Each prints its own report when it ends.
+tier-unit tier-integration: tier-%:
+	$(PY) -m pytest -p no:cacheprovider -q tests/$*
 
 train: install spacy minilm responses ## Train, only if data/config/domain changed since the last model
 	@mkdir -p var/log
