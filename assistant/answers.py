@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Sequence
 
 from assistant.knowledge import Item, Knowledge, Section, load_knowledge
-
-KNOWLEDGE_FILE = Path(__file__).resolve().parent.parent / "data" / "knowledge" / "page.yml"
+from assistant.settings import get_settings
 
 NEXT_STEP = "You can ask me something else or pick a topic, or get in touch with {therapist}."
 MORE = "Tell me more"
@@ -31,9 +30,13 @@ FOLLOWUP_KEY = "followup"
 Response = Dict[str, Any]
 
 
+def knowledge(path: Path | None = None) -> Knowledge:
+    """The page's knowledge (``KNOWLEDGE_FILE``), read once per process."""
+    return _load(path or get_settings().knowledge_file)
+
+
 @lru_cache(maxsize=2)
-def knowledge(path: Path = KNOWLEDGE_FILE) -> Knowledge:
-    """The page's knowledge, read once per process."""
+def _load(path: Path) -> Knowledge:
     return load_knowledge(path)
 
 

@@ -36,7 +36,7 @@ from assistant.privacy import privacy_placeholders
 from assistant.safety.context import in_context, turns_from_events
 from assistant.safety.minor import minor_disclosed
 from assistant.safety.routes import SAFETY_INTENTS
-from assistant.settings import get_settings
+from assistant.settings import Settings, get_settings
 from assistant.unnamed import asked_group, asked_method
 
 CONTACT_INTENTS = {"contact", "start_enquiry"}
@@ -227,9 +227,15 @@ def conversational_response(utter_action: str, tracker: DialogueStateTracker) ->
         if offered:
             return answers.first_answers(sections.section(offered))[0] | {answers.SECTION_KEY: offered}
         last = answers.last_answer(metadata[:1])
-        if last is not None and last.followup not in ("more", "end", "clarify"):
+        if last is not None:
             return answers.followup("more", text, last, sections)
     return None
+
+
+def response_values(settings: Settings) -> Dict[str, str]:
+    """Every ``{placeholder}`` a response may use that settings fill: links, helplines, the privacy statements."""
+    values = settings.template_vars()
+    return {**values, **privacy_placeholders(values)}
 
 
 class SettingsResponseNLG(TemplatedNaturalLanguageGenerator):
@@ -242,8 +248,7 @@ class SettingsResponseNLG(TemplatedNaturalLanguageGenerator):
     ) -> None:
         domain = domain or Domain.empty()
         super().__init__(domain.responses)
-        values = get_settings().template_vars()
-        self._values = {**values, **privacy_placeholders(values)}
+        self._values = response_values(get_settings())
 
     async def generate(
         self,

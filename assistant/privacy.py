@@ -13,7 +13,9 @@ from typing import Dict, Mapping
 
 import yaml
 
-PRIVACY_FILE = Path(__file__).resolve().parent.parent / "settings" / "privacy.yml"
+from assistant.settings import PROJECT_ROOT
+
+PRIVACY_FILE = PROJECT_ROOT / "settings" / "privacy.yml"
 # The placeholders a statement may use; anything else is a mistake in the file.
 ALLOWED_PLACEHOLDERS = ("therapist", "retention_months")
 

@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any, Dict, List
 
 import yaml
 
@@ -21,11 +22,25 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.evaluation.conversation import (  # noqa: E402
     ReplyReader,
-    http_sender,
+    Send,
     question_figures,
     run_conversation,
     run_questions,
 )
+
+
+def http_sender(base_url: str, timeout: float = 30.0) -> Send:
+    """Post each message to the REST channel as a visitor would."""
+    import requests
+
+    def send(sender: str, text: str) -> List[Dict[str, Any]]:
+        response = requests.post(
+            f"{base_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=timeout
+        )
+        response.raise_for_status()
+        return list(response.json())
+
+    return send
 
 
 def main() -> int:

@@ -23,9 +23,12 @@ from typing import Any, Callable, Dict, Iterable, List, Sequence, Tuple
 import yaml
 
 from assistant import answers
+from assistant.privacy import privacy_placeholders
+from assistant.settings import PROJECT_ROOT, get_settings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = PROJECT_ROOT
 RESPONSE_FILES = (ROOT / "domain.yml", *sorted((ROOT / "data" / "responses").glob("*.yml")))
+MIN_FRAGMENT = 25
 FALLBACKS = {"utter_page_doesnt_say", "utter_fallback_menu", "utter_default", "utter_out_of_scope"}
 CLARIFY_TEXT = answers.clarify([]).get("text", "")
 
@@ -40,10 +43,13 @@ class Label:
     name: str
 
 
-def _fragment(text: str) -> str:
-    """The longest run of a response's text with no placeholder in it, whitespace folded."""
-    parts = [" ".join(part.split()) for part in re.split(r"{[^}]*}", text)]
-    return max(parts, key=len) if parts else ""
+def _fragments(text: str) -> List[str]:
+    """The runs of a response's text, line by line, with no placeholder in them, whitespace folded.
+
+    Line by line, because a line with an option that isn't configured (a booking link) is dropped.
+    """
+    parts = [" ".join(part.split()) for line in text.split("\n") for part in re.split(r"{[^}]*}", line)]
+    return [part for part in parts if len(part) >= MIN_FRAGMENT]
 
 
 class ReplyReader:
@@ -64,18 +70,22 @@ class ReplyReader:
                     self._sections.append((item.text, Label("item", section.id)))
             ending = f"That's everything the page says about {section.title.lower()}."
             self._sections.append((ending, Label("end", section.id)))
-        self._responses: List[Tuple[str, Label]] = []
+        # Each response variant as its runs of text; the privacy statements are filled in
+        # first, since they are the whole of some replies.
+        self._responses: List[Tuple[List[str], Label]] = []
+        statements = privacy_placeholders(get_settings().template_vars())
         for path in response_files:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             for name, variants in (data.get("responses") or {}).items():
                 if name.startswith("utter_faq/"):
                     continue
                 for variant in variants or []:
-                    fragment = _fragment(variant.get("text") or "")
-                    if len(fragment) >= 20:
-                        self._responses.append((fragment, Label("response", name)))
-        # Longest first, so a response that quotes a shorter one is recognised as itself.
-        self._responses.sort(key=lambda pair: len(pair[0]), reverse=True)
+                    text = str(variant.get("text") or "")
+                    for key, statement in statements.items():
+                        text = text.replace("{" + key + "}", statement)
+                    fragments = _fragments(text)
+                    if fragments:
+                        self._responses.append((fragments, Label("response", name)))
 
     def read(self, message: Dict[str, Any]) -> List[Label]:
         text = " ".join(str(message.get("text") or "").split())
@@ -91,10 +101,18 @@ class ReplyReader:
                 labels.append(label)
         if labels:
             return labels[:1]
-        for fragment, label in self._responses:
-            if fragment in text:
-                return [label]
-        return [Label("unknown", text[:60])]
+        # The response with the most of its text in the reply; of equals, the one whose text
+        # is all there ("is this confidential?" quotes the who-reads statement and one more).
+        best: Tuple[int, float] = (0, 0.0)
+        found: Label | None = None
+        for fragments, label in self._responses:
+            matched = sum(len(f) for f in fragments if f in text)
+            if not matched:
+                continue
+            score = (matched, matched / sum(len(f) for f in fragments))
+            if score > best:
+                best, found = score, label
+        return [found] if found is not None else [Label("unknown", text[:60])]
 
 
 @dataclass
@@ -239,16 +257,3 @@ def question_figures(results: Sequence[QuestionResult]) -> Dict[str, float]:
         "answerable_bare_fallback": sum(r.bare_fallback for r in answerable) / max(len(answerable), 1),
         "clarified": sum(r.clarified for r in results) / max(len(results), 1),
     }
-
-
-def http_sender(base_url: str, timeout: float = 30.0) -> Send:
-    import requests
-
-    def send(sender: str, text: str) -> List[Dict[str, Any]]:
-        response = requests.post(
-            f"{base_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=timeout
-        )
-        response.raise_for_status()
-        return list(response.json())
-
-    return send

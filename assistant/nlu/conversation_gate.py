@@ -82,6 +82,9 @@ _MORE = {
     "what else",
     "anything else about that",
 }
+# "Go on" is a yes: after a page answer the reply goes on with it (assistant/nlg.py), after
+# "Would you like to begin?" the reflection begins.
+_AFFIRM = {"go on", "ok go on", "okay go on", "go on then", "go ahead", "yes go on", "yes please go on"}
 _ITEM = re.compile(
     r"^(?:(?:and|what about|tell me about|more about|ok|okay)\s+)?(?:the\s+)?"
     r"(?:first|second|third|fourth|fifth|sixth|last|1st|2nd|3rd|4th|5th|6th|number\s+[1-6]|no\s*[1-6]|[1-6])"
@@ -95,7 +98,7 @@ def normalise(text: str) -> str:
 
 
 def bare_followup(text: str) -> str | None:
-    """``followup_plain``/``followup_more``/``followup_item`` for a bare follow-up, else None."""
+    """``followup_plain``/``followup_more``/``followup_item`` (or ``affirm`` for "go on") for a bare follow-up, else None."""
     words = normalise(text)
     if not words or len(words.split()) > 6:
         return None
@@ -103,6 +106,8 @@ def bare_followup(text: str) -> str | None:
         return "followup_plain"
     if words in _MORE:
         return "followup_more"
+    if words in _AFFIRM:
+        return "affirm"
     if _ITEM.match(words):
         return "followup_item"
     return None

@@ -222,6 +222,7 @@ def test_an_unnamed_therapy_or_group_is_named_back_never_implied(nlg: SettingsRe
         ("why?", "followup_more"),
         ("the second one", "followup_item"),
         ("number 3", "followup_item"),
+        ("ok go on", "affirm"),
         ("what do you mean by emotional rhythm", None),
         ("why do I keep going back to the apps", None),
         ("I want to die", None),
