@@ -1,6 +1,6 @@
 """The NumPy sentence encoder reproduces the reference model (assistant/embeddings.py).
 
-The reference vectors in data/minilm_reference.json were computed once with the
+The reference vectors in tests/unit/data/minilm_reference.json were computed once with the
 Hugging Face ``transformers`` implementation of all-MiniLM-L6-v2 (PyTorch, mean
 pooling, L2 normalisation), on sentences with emoji, accents, CJK characters and
 an over-long word.

@@ -12,7 +12,8 @@ from assistant.knowledge import load_knowledge
 from assistant.settings import DEFAULT_KNOWLEDGE
 from tests.conftest import ROOT, all_responses, nlu_examples
 
-PAGE = ROOT.parent / "shared" / "reference" / "therapist-page.txt"
+# The page's text, copied from ../shared/reference/ (tests/unit/data/README.md says when).
+PAGE = ROOT / "tests" / "unit" / "data" / "therapist-page.txt"
 KNOWLEDGE = load_knowledge(DEFAULT_KNOWLEDGE)
 EXPECTED_SECTIONS = {
     "overview",
