@@ -29,6 +29,8 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Callable, List, Sequence
 
@@ -154,32 +156,171 @@ def _erasure_lines(result: ErasureResult, tracker_url: str) -> List[str]:
     ]
 
 
+@dataclass
+class _Session:
+    """What every sub-command works with: the store and the three terminal streams."""
+
+    store: EnquiryStore
+    stdout: IO[str]
+    stderr: IO[str]
+    stdin: IO[str]
+    prompt: Callable[[str], str]
+    tracker_url: str
+
+    def out(self, *lines: str) -> None:
+        """Print lines to standard output."""
+        for line in lines:
+            print(line, file=self.stdout)
+
+    def fail(self, message: str) -> None:
+        """Print a line to standard error."""
+        print(message, file=self.stderr)
+
+
+Command = Callable[[argparse.Namespace, _Session], int]
+
+
+def _migrate(args: argparse.Namespace, session: _Session) -> int:
+    session.store.engine  # noqa: B018 - connecting migrates the schema
+    session.out(f"enquiry database at revision {head_revision()}")
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace, session: _Session) -> int:
+    records = session.store.list(include_handled=args.all)
+    if not records:
+        session.out("no enquiries" if args.all else "no open enquiries (use --all to include handled ones)")
+    else:
+        session.out(*_delivery_warning(records), *_table(records))
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace, session: _Session) -> int:
+    record = session.store.get(args.reference)
+    if record is None:
+        session.fail(f"no enquiry {args.reference}")
+        return EXIT_NOT_FOUND
+    session.out(*_details(record))
+    return EXIT_OK
+
+
+def _handled(args: argparse.Namespace, session: _Session) -> int:
+    if not session.store.mark_handled(args.reference):
+        session.fail(f"no enquiry {args.reference}")
+        return EXIT_NOT_FOUND
+    session.out(f"{normalise_reference(args.reference)} marked handled")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace, session: _Session) -> int:
+    count = session.store.export_csv(args.out or session.stdout, include_handled=not args.open)
+    if args.out:
+        session.out(f"exported {count} enquiries to {args.out}")
+    return EXIT_OK
+
+
+def _erase(args: argparse.Namespace, session: _Session) -> int:
+    store = session.store
+    what = f"every enquiry from {args.email}" if args.email else f"enquiry {args.reference}"
+    store.conversations.check()  # before asking: a wrong TRACKER_DB_URL stops here
+    question = f"Erase {what} and the visitor's conversation?"
+    if not _confirm(question, args.yes, session.stdin, session.stdout, session.stderr):
+        return EXIT_CANCELLED
+    result = store.erase_by_email(args.email) if args.email else store.erase(args.reference)
+    if not result.enquiries:
+        session.fail(f"no {what.replace('every ', '')} found")
+        return EXIT_NOT_FOUND
+    session.out(*_erasure_lines(result, session.tracker_url))
+    return EXIT_OK
+
+
+def _purge(args: argparse.Namespace, session: _Session) -> int:
+    store = session.store
+    preview = store.purge(dry_run=True)
+    summary = (
+        f"{_enquiries(preview.erased.enquiries)} and {preview.old_conversations} other conversation(s) "
+        f"older than {preview.cutoff:%Y-%m-%d} ({store.config.retention_months} months)"
+    )
+    if args.dry_run:
+        session.out(f"would erase {summary}", *(f"  {ref}" for ref in preview.erased.references))
+        return EXIT_OK
+    if not _confirm(f"Erase {summary}?", args.yes, session.stdin, session.stdout, session.stderr):
+        return EXIT_CANCELLED
+    purged = store.purge(older_than=preview.cutoff)
+    session.out(
+        *_erasure_lines(purged.erased, session.tracker_url),
+        f"  old conversations removed:   {purged.old_conversations}",
+    )
+    return EXIT_OK
+
+
+def _set_password(args: argparse.Namespace, session: _Session) -> int:
+    try:
+        user = check_username(args.user)
+    except ValueError as exc:
+        session.fail(str(exc))
+        return EXIT_USAGE
+    accounts = AdminAccounts(session.store)
+    if args.reset_totp:
+        if not accounts.reset_totp(user):
+            session.fail(f"no account {user}")
+            return EXIT_NOT_FOUND
+        session.out(f"second factor removed for {user}; set it up again under Security after logging in")
+        return EXIT_OK
+    if args.password_stdin:
+        password = session.stdin.readline().rstrip("\r\n")
+    elif not session.stdin.isatty():
+        session.fail("not set: the password is asked for on a terminal; use --password-stdin to pipe it")
+        return EXIT_CANCELLED
+    else:
+        password = session.prompt(f"New password for {user}: ")
+        if session.prompt("Again: ") != password:
+            session.fail("the two passwords differ; nothing changed")
+            return EXIT_CANCELLED
+    try:
+        created = accounts.set_password(user, password)
+    except PasswordRejected as exc:
+        session.fail(f"not set: {exc}")
+        return EXIT_USAGE
+    session.out(
+        f"account {user} created; log in at /admin/"
+        if created
+        else f"password changed for {user}; every session of the account has been logged out"
+    )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser."""
+    """The argument parser: one sub-command each, its function in the ``command`` default."""
     parser = argparse.ArgumentParser(
         prog="python -m assistant.enquiries.admin",
         description="Read and manage enquiries sent through the website assistant.",
         epilog="Exit codes: 0 done, 1 no such enquiry, 2 usage error, 3 database unavailable, "
         "4 cancelled or not confirmed (no terminal and no --yes).",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="name", required=True, metavar="COMMAND")
 
-    listing = commands.add_parser("list", help="list enquiries (open ones unless --all)")
+    def command(name: str, function: Command, summary: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=summary)
+        sub.set_defaults(command=function)
+        return sub
+
+    listing = command("list", _list, "list enquiries (open ones unless --all)")
     which = listing.add_mutually_exclusive_group()
     which.add_argument("--all", action="store_true", help="include handled enquiries")
     which.add_argument("--open", action="store_true", help="only open enquiries (the default)")
 
-    show = commands.add_parser("show", help="show one enquiry in full")
+    show = command("show", _show, "show one enquiry in full")
     show.add_argument("reference", metavar="REF")
 
-    handled = commands.add_parser("handled", help="mark an enquiry handled")
+    handled = command("handled", _handled, "mark an enquiry handled")
     handled.add_argument("reference", metavar="REF")
 
-    export = commands.add_parser("export", help="export enquiries as CSV (all, unless --open)")
+    export = command("export", _export, "export enquiries as CSV (all, unless --open)")
     export.add_argument("--out", metavar="FILE", help="write to FILE (mode 600) instead of standard output")
     export.add_argument("--open", action="store_true", help="only open enquiries")
 
-    erase = commands.add_parser("erase", help="erase an enquiry and the visitor's conversation")
+    erase = command("erase", _erase, "erase an enquiry and the visitor's conversation")
     target = erase.add_mutually_exclusive_group(required=True)
     target.add_argument("reference", nargs="?", metavar="REF")
     target.add_argument("--email", metavar="ADDRESS", help="erase every enquiry from this address")
@@ -187,15 +328,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--yes", action="store_true", help="do not ask for confirmation (needed without a terminal)"
     )
 
-    purge = commands.add_parser("purge", help="erase everything older than ENQUIRY_RETENTION_MONTHS")
+    purge = command("purge", _purge, "erase everything older than ENQUIRY_RETENTION_MONTHS")
     purge.add_argument("--dry-run", action="store_true", help="only say what would be erased")
     purge.add_argument(
         "--yes", action="store_true", help="do not ask for confirmation (needed without a terminal)"
     )
 
-    password = commands.add_parser(
+    password = command(
         "set-password",
-        help="create the web inbox's account or change its password (asked for, never an argument)",
+        _set_password,
+        "create the web inbox's account or change its password (asked for, never an argument)",
     )
     password.add_argument("--user", default=DEFAULT_USER, help=f"the account (default {DEFAULT_USER})")
     password.add_argument(
@@ -205,158 +347,50 @@ def build_parser() -> argparse.ArgumentParser:
         "--reset-totp", action="store_true", help="turn the second factor off instead (a lost phone)"
     )
 
-    commands.add_parser("migrate", help="create or upgrade the database schema (also done on first use)")
+    command("migrate", _migrate, "create or upgrade the database schema (also done on first use)")
     return parser
 
 
 def run(
     argv: Sequence[str] | None = None,
     store: EnquiryStore | None = None,
-    stdout: IO[str] = sys.stdout,
-    stderr: IO[str] = sys.stderr,
-    stdin: IO[str] = sys.stdin,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+    stdin: IO[str] | None = None,
     prompt: Callable[[str], str] = getpass.getpass,
 ) -> int:
-    """Run one command; returns the exit code (``prompt`` asks for a password without echo)."""
+    """Run one command; returns the exit code (``prompt`` asks for a password without echo).
+
+    The streams default to the process's own. Usage errors and ``--help`` are argparse's, written
+    to ``stderr`` and ``stdout``; each sub-command is a function that ``build_parser`` names.
+    """
+    stdout = sys.stdout if stdout is None else stdout
+    stderr = sys.stderr if stderr is None else stderr
+    stdin = sys.stdin if stdin is None else stdin
     try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as exc:  # argparse has printed the usage
+        with redirect_stdout(stdout), redirect_stderr(stderr):
+            args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the help, or the usage and the error
         return int(exc.code or 0)
     store = store or EnquiryStore()
-
-    def out(*lines: str) -> None:
-        for line in lines:
-            print(line, file=stdout)
-
     tracker_url = safe_url(store.config.tracker_db_url)
+    session = _Session(store, stdout, stderr, stdin, prompt, tracker_url)
+    command: Command = args.command
     try:
-        if args.command == "migrate":
-            store.engine  # noqa: B018 - connecting migrates the schema
-            out(f"enquiry database at revision {head_revision()}")
-            return EXIT_OK
-
-        if args.command == "set-password":
-            return _set_password(args, store, prompt, stdin, out, stderr)
-
-        if args.command == "list":
-            records = store.list(include_handled=args.all)
-            if not records:
-                out("no enquiries" if args.all else "no open enquiries (use --all to include handled ones)")
-            else:
-                out(*_delivery_warning(records), *_table(records))
-            return EXIT_OK
-
-        if args.command == "show":
-            record = store.get(args.reference)
-            if record is None:
-                print(f"no enquiry {args.reference}", file=stderr)
-                return EXIT_NOT_FOUND
-            out(*_details(record))
-            return EXIT_OK
-
-        if args.command == "handled":
-            if not store.mark_handled(args.reference):
-                print(f"no enquiry {args.reference}", file=stderr)
-                return EXIT_NOT_FOUND
-            out(f"{normalise_reference(args.reference)} marked handled")
-            return EXIT_OK
-
-        if args.command == "export":
-            count = store.export_csv(args.out or stdout, include_handled=not args.open)
-            if args.out:
-                out(f"exported {count} enquiries to {args.out}")
-            return EXIT_OK
-
-        if args.command == "erase":
-            what = f"every enquiry from {args.email}" if args.email else f"enquiry {args.reference}"
-            store.conversations.check()  # before asking: a wrong TRACKER_DB_URL stops here
-            question = f"Erase {what} and the visitor's conversation?"
-            if not _confirm(question, args.yes, stdin, stdout, stderr):
-                return EXIT_CANCELLED
-            result = store.erase_by_email(args.email) if args.email else store.erase(args.reference)
-            if not result.enquiries:
-                print(f"no {what.replace('every ', '')} found", file=stderr)
-                return EXIT_NOT_FOUND
-            out(*_erasure_lines(result, tracker_url))
-            return EXIT_OK
-
-        if args.command == "purge":
-            preview = store.purge(dry_run=True)
-            summary = (
-                f"{_enquiries(preview.erased.enquiries)} and {preview.old_conversations} other conversation(s) "
-                f"older than {preview.cutoff:%Y-%m-%d} ({store.config.retention_months} months)"
-            )
-            if args.dry_run:
-                out(f"would erase {summary}", *(f"  {ref}" for ref in preview.erased.references))
-                return EXIT_OK
-            if not _confirm(f"Erase {summary}?", args.yes, stdin, stdout, stderr):
-                return EXIT_CANCELLED
-            purged = store.purge(older_than=preview.cutoff)
-            out(
-                *_erasure_lines(purged.erased, tracker_url),
-                f"  old conversations removed:   {purged.old_conversations}",
-            )
-            return EXIT_OK
+        return command(args, session)
     except TrackerStoreUnavailable as exc:
         reason = TRACKER_PROBLEMS.get(exc.error, exc.error)
-        print(
+        session.fail(
             f"stopped: the conversation store at {tracker_url} could not be used ({reason}), "
             "so the visitors' conversations cannot be erased. Set TRACKER_DB_URL to the tracker "
-            "store the running assistant uses (unset means var/tracker.db in the project).",
-            file=stderr,
+            "store the running assistant uses (unset means var/tracker.db in the project)."
         )
         return EXIT_UNAVAILABLE
     except StoreUnavailable as exc:
-        print(f"the enquiry database is unavailable ({exc.error}); check DATABASE_URL", file=stderr)
+        session.fail(f"the enquiry database is unavailable ({exc.error}); check DATABASE_URL")
         return EXIT_UNAVAILABLE
     finally:
         store.dispose()
-    return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
-
-
-def _set_password(
-    args: argparse.Namespace,
-    store: EnquiryStore,
-    prompt: Callable[[str], str],
-    stdin: IO[str],
-    out: Callable[..., None],
-    stderr: IO[str],
-) -> int:
-    try:
-        user = check_username(args.user)
-    except ValueError as exc:
-        print(str(exc), file=stderr)
-        return EXIT_USAGE
-    accounts = AdminAccounts(store)
-    if args.reset_totp:
-        if not accounts.reset_totp(user):
-            print(f"no account {user}", file=stderr)
-            return EXIT_NOT_FOUND
-        out(f"second factor removed for {user}; set it up again under Security after logging in")
-        return EXIT_OK
-    if args.password_stdin:
-        password = stdin.readline().rstrip("\r\n")
-    elif not stdin.isatty():
-        print(
-            "not set: the password is asked for on a terminal; use --password-stdin to pipe it", file=stderr
-        )
-        return EXIT_CANCELLED
-    else:
-        password = prompt(f"New password for {user}: ")
-        if prompt("Again: ") != password:
-            print("the two passwords differ; nothing changed", file=stderr)
-            return EXIT_CANCELLED
-    try:
-        created = accounts.set_password(user, password)
-    except PasswordRejected as exc:
-        print(f"not set: {exc}", file=stderr)
-        return EXIT_USAGE
-    out(
-        f"account {user} created; log in at /admin/"
-        if created
-        else f"password changed for {user}; every session of the account has been logged out"
-    )
-    return EXIT_OK
 
 
 def main() -> int:
