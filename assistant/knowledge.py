@@ -11,7 +11,7 @@ from typing import Callable, Dict, List, Sequence, Tuple
 import yaml
 
 # Measured with scripts/measure_retrieval.py on tests/nlu/heldout.yml: the BM25
-# score above which the best passage is shown (README, "Page answers").
+# score above which the best passage is shown (README, "How answers are chosen").
 DEFAULT_THRESHOLD = 4.0
 
 

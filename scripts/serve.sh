@@ -3,7 +3,7 @@
 # and print their PIDs. Used by scripts/run.sh and the end-to-end tests.
 # Also the enquiry delivery worker (notifications to the therapist).
 # Settings (environment): RASA_HOST RASA_PORT ACTIONS_HOST ACTIONS_PORT MODEL CORS_ORIGINS LOG_DIR,
-# and the enquiry settings (DATABASE_URL, SMTP_*, MAIL_DIR; README "Configuration").
+# and the enquiry settings (DATABASE_URL, SMTP_*, MAIL_DIR; docs/configuration.md).
 # Timeouts (CHAT_TIMEOUT_SECONDS 25, ACTION_TIMEOUT_SECONDS 20) are read by the channel from
 # assistant/chat_request.py (Timeouts), which refuses them out of order.
 set -euo pipefail

@@ -2,7 +2,7 @@
 
 Each conversation in tests/conversations/regression.yml runs as a new visitor through the
 REST channel; every turn's replies are recognised by their text
-(assistant.evaluation.conversation.py) and must meet the turn's ``expect``. The blind sets in
+(assistant/evaluation/conversation.py) and must meet the turn's ``expect``. The blind sets in
 the same folder are measured once by scripts/evaluate_conversation.py (README, "How
 answers are chosen") and join this file only after that first run.
 """
