@@ -78,8 +78,8 @@ spacy: $(SPACY_DIR)/$(SPACY_VARIANT)/meta.json ## Build the offline spaCy pipeli
 responses: $(VENV)/.installed ## Regenerate data/responses/faq.yml from data/knowledge/page.yml
 	@$(PY) scripts/build_responses.py
 
-validate: install spacy minilm responses ## rasa data validate --fail-on-warnings
-	$(RASA) data validate --fail-on-warnings
+validate: install spacy minilm responses ## rasa data validate --fail-on-warnings (the domain is the folder domain/)
+	$(RASA) data validate --fail-on-warnings -d domain
 
 check: install ## The fast checks: ruff, the formatting, mypy over actions/ and assistant/
 	$(VENV)/bin/ruff check .

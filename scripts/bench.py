@@ -237,7 +237,14 @@ def make_minimal_bot(directory: Path) -> float:
     return train(directory, directory / "models", "minimal")
 
 
-def train(cwd: Path, out: Path, name: str, config: str = "config.yml", cache: Path | None = None) -> float:
+def train(
+    cwd: Path,
+    out: Path,
+    name: str,
+    config: str = "config.yml",
+    domain: str = "domain.yml",
+    cache: Path | None = None,
+) -> float:
     env = dict(os.environ)
     env.update(
         {
@@ -249,7 +256,7 @@ def train(cwd: Path, out: Path, name: str, config: str = "config.yml", cache: Pa
     )
     started = time.monotonic()
     result = subprocess.run(
-        [str(VENV_BIN / "rasa"), "train", "--config", config, "--domain", "domain.yml", "--data", "data"]
+        [str(VENV_BIN / "rasa"), "train", "--config", config, "--domain", domain, "--data", "data"]
         + ["--out", str(out), "--fixed-model-name", name, "--quiet"],
         cwd=cwd,
         env=env,
@@ -768,7 +775,14 @@ def main(argv: Sequence[str]) -> int:
             if args.time_assistant_training:
                 print("training the assistant from scratch to time it...", flush=True)
                 training["assistant_s"] = round(
-                    train(ROOT, scratch_dir / "assistant-models", "timed", cache=scratch_dir / "cache"), 1
+                    train(
+                        ROOT,
+                        scratch_dir / "assistant-models",
+                        "timed",
+                        domain="domain",
+                        cache=scratch_dir / "cache",
+                    ),
+                    1,
                 )
                 training["assistant_source"] = "timed now, from scratch"
             else:

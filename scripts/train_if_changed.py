@@ -1,6 +1,6 @@
 """Train only when the training inputs changed since the last model.
 
-The fingerprint covers config.yml, domain.yml, everything under data/, the
+The fingerprint covers config.yml, every file of domain/, everything under data/, the
 spaCy pipeline in use (with or without vectors) and the code that shapes the
 features a model learns from (the sentence featurizer and its encoder; the
 weights themselves are fixed by their pinned hash). Components that are not
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def fingerprint(config: Path) -> str:
     digest = hashlib.sha256()
-    inputs = [config, ROOT / "domain.yml", *sorted((ROOT / "data").rglob("*.yml"))]
+    inputs = [config, *sorted((ROOT / "domain").rglob("*.yml")), *sorted((ROOT / "data").rglob("*.yml"))]
     inputs += sorted((ROOT / "assistant" / "nlu").glob("*.py")) + sorted(
         (ROOT / "assistant" / "safety").glob("*.py")
     )
@@ -63,7 +63,7 @@ def main(argv: list[str]) -> int:
         "--config",
         str(config),
         "--domain",
-        "domain.yml",
+        "domain",
         "--data",
         "data",
         "--out",

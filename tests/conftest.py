@@ -10,6 +10,8 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from assistant.domain_files import domain_yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -44,12 +46,12 @@ def tracker_factory() -> Callable[..., Tracker]:
 
 @pytest.fixture(scope="session")
 def domain_dict() -> Dict[str, Any]:
-    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return domain_yaml()
 
 
 def all_responses() -> Dict[str, List[Dict[str, Any]]]:
     """Every response: the domain's and those in data/responses/."""
-    responses = dict(yaml.safe_load((ROOT / "domain.yml").read_text())["responses"])
+    responses = dict(domain_yaml()["responses"])
     for path in sorted((ROOT / "data" / "responses").glob("*.yml")):
         responses.update(yaml.safe_load(path.read_text(encoding="utf-8"))["responses"])
     return responses

@@ -1,7 +1,7 @@
 """Score page questions and scripted conversations against a running assistant, over HTTP, as a visitor.
 
 Each reply is recognised by its text: the page's sections (every wording, the plain version,
-"more", list items; assistant/answers.py) and every response of the domain and
+"more", list items; assistant/answers.py) and every response of the domain (``domain/``) and
 ``data/responses`` (the longest part of each variant with no placeholder in it). Nothing
 from inside the assistant is read, so the figures are what a visitor would see.
 
@@ -23,11 +23,12 @@ from typing import Any, Callable, Dict, Iterable, List, Sequence, Tuple
 import yaml
 
 from assistant import answers
+from assistant.domain_files import response_files
 from assistant.privacy import privacy_placeholders
 from assistant.settings import PROJECT_ROOT, get_settings
 
 ROOT = PROJECT_ROOT
-RESPONSE_FILES = (ROOT / "domain.yml", *sorted((ROOT / "data" / "responses").glob("*.yml")))
+RESPONSE_FILES = tuple(response_files())
 MIN_FRAGMENT = 25
 FALLBACKS = {"utter_page_doesnt_say", "utter_fallback_menu", "utter_default", "utter_out_of_scope"}
 CLARIFY_TEXT = answers.clarify([]).get("text", "")

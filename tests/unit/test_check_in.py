@@ -8,8 +8,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from assistant.domain_files import DOMAIN_DIR
 from assistant.nlg import SettingsResponseNLG, concern_to_check_in, with_check_in
-from tests.conftest import ROOT
 
 
 def tracker_with(concern: str | None, replied: bool = False) -> DialogueStateTracker:
@@ -44,7 +44,7 @@ def test_the_check_in_adds_a_line_and_the_help_button_once() -> None:
 
 
 def test_rendered_through_the_real_domain_with_the_crisis_line() -> None:
-    domain = Domain.load(str(ROOT / "domain.yml"))
+    domain = Domain.load(str(DOMAIN_DIR))
     nlg = SettingsResponseNLG(domain=domain)
     out = asyncio.run(nlg.generate("utter_share_context", tracker_with("crisis"), "rest"))
     assert out is not None

@@ -12,6 +12,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant import answers
+from assistant.domain_files import response_files
 from assistant.english import is_other_language
 from assistant.nlg import SettingsResponseNLG
 from assistant.nlu.conversation_gate import ConversationGate, bare_followup
@@ -26,8 +27,7 @@ WORD_LIMIT_MORE = 70
 
 @pytest.fixture(scope="module")
 def nlg() -> SettingsResponseNLG:
-    files = [ROOT / "domain.yml", *sorted((ROOT / "data" / "responses").glob("*.yml"))]
-    return SettingsResponseNLG(domain=Domain.load([str(f) for f in files]))
+    return SettingsResponseNLG(domain=Domain.load([str(f) for f in response_files()]))
 
 
 def tracker(*turns: Any, active_loop: str | None = None) -> DialogueStateTracker:
@@ -292,7 +292,7 @@ def test_every_button_the_assistant_shows_is_a_training_example() -> None:
         *(s.ask for s in K.sections),
         *(s.next_question for s in K.sections if s.next_question),
     }
-    for path in [ROOT / "domain.yml", *sorted((ROOT / "data" / "responses").glob("*.yml"))]:
+    for path in response_files():
         responses = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
         for name, variants in responses.items():
             if name.startswith(FORM_STEPS):

@@ -11,12 +11,13 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from assistant.domain_files import response_files
 from assistant.nlg import SettingsResponseNLG
 from assistant.privacy import ALLOWED_PLACEHOLDERS, raw_statements, render_statements
 from assistant.settings import get_settings
 from tests.conftest import ROOT
 
-RESPONSE_FILES = [ROOT / "domain.yml", *sorted((ROOT / "data" / "responses").glob("*.yml"))]
+RESPONSE_FILES = response_files()
 
 
 @pytest.fixture(scope="module")

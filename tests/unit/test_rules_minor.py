@@ -17,9 +17,10 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_sdk import Tracker
 
+from assistant.domain_files import DOMAIN_DIR
 from tests.conftest import ROOT
 
-DOMAIN = Domain.load(str(ROOT / "domain.yml"))
+DOMAIN = Domain.load(str(DOMAIN_DIR))
 
 
 def user(intent: str, flags: List[str] | None = None) -> Dict[str, Any]:

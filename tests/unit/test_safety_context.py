@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import List, Sequence
 
 import pytest
-import yaml
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from assistant.domain_files import domain_yaml
 from assistant.policies import next_safety_action, safety_responses
 from assistant.safety.context import Turn, context_route, in_context, turns_from_events
-from tests.conftest import ROOT
 
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+DOMAIN = domain_yaml()
 
 
 def user(intent: str, flags: Sequence[str] = (), concern: str | None = None) -> UserUttered:

@@ -161,12 +161,10 @@ def test_button_payloads_are_read_as_their_intent(gate) -> None:
 
 
 def test_every_single_intent_button_of_the_domain_is_mapped() -> None:
-    import yaml
-
+    from assistant.domain_files import domain_yaml
     from assistant.nlu.safety_gate import BUTTON_INTENTS, HELP_NOW_TEXTS
-    from tests.conftest import ROOT
 
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    domain = domain_yaml()
     payloads = {
         b["payload"].lower()
         for variants in domain["responses"].values()

@@ -7,12 +7,13 @@ import re
 import pytest
 import yaml
 
+from assistant.domain_files import domain_yaml
 from assistant.nlg import apply_safety_rules
 from assistant.settings import load_settings
 from tests.conftest import ROOT, all_responses
 
 ROUTES = ["crisis", "under_18", "child_content", "sextortion", "abuse"]
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+DOMAIN = domain_yaml()
 RULES = yaml.safe_load((ROOT / "data" / "rules" / "safety.yml").read_text())["rules"]
 
 

@@ -99,9 +99,10 @@ def test_the_booking_link_is_offered_only_when_configured() -> None:
     from rasa.shared.core.trackers import DialogueStateTracker
 
     import assistant.settings as settings_module
+    from assistant.domain_files import DOMAIN_DIR
     from assistant.nlg import SettingsResponseNLG
 
-    domain = Domain.load("domain.yml")
+    domain = Domain.load(str(DOMAIN_DIR))
     tracker = DialogueStateTracker("t", domain.slots)
 
     def contact_text(env: dict) -> str:
