@@ -2,6 +2,8 @@
 
 Runs after the classifiers and before the safety override (which still has the last word):
 
+- "delete this conversation" read as a privacy question becomes ``delete_chat`` (a
+  confirmation first), while "how do I delete this?" stays a question;
 - a message that is not in English becomes ``other_language`` (a short note, in English,
   that the assistant only understands English, with the help routes);
 - a bare follow-up ("what do you mean?", "tell me more", "why?", "the second one") becomes
@@ -91,10 +93,23 @@ _ITEM = re.compile(
     r"(?:\s+one)?(?:\s+please)?$"
 )
 _STRIP = re.compile(r"[^\w\s']+")
+# "Delete this conversation" is the command, not a question about deleting: the classifier
+# may read it as ``privacy`` (whose delete answer explains the command), so a request to
+# delete the chat itself goes to ``delete_chat``, which asks for a confirmation first.
+_DELETE_COMMAND = re.compile(
+    r"^(?:ok\s+|okay\s+|right\s+|now\s+)?(?:please\s+|pls\s+|can you\s+|could you\s+|just\s+)?"
+    r"(?:delete|erase|wipe|clear|remove)\s+(?:this|my|the|our|all)?\s*(?:whole\s+|entire\s+)?"
+    r"(?:chat|chats|conversation|convo|messages|chat history|history)\b(?:\s+(?:please|pls|now))?$"
+)
 
 
 def normalise(text: str) -> str:
     return " ".join(_STRIP.sub(" ", text.lower().replace("’", "'")).split())
+
+
+def delete_command(text: str, intent: str | None) -> bool:
+    """A request to delete the chat that the classifier read as a privacy question."""
+    return intent == "privacy" and bool(_DELETE_COMMAND.match(normalise(text)))
 
 
 def bare_followup(text: str) -> str | None:
@@ -135,8 +150,11 @@ class ConversationGate(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             intent = None
+            current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if is_other_language(text):
                 intent = OTHER_LANGUAGE
+            elif delete_command(text, current):
+                intent = "delete_chat"
             else:
                 intent = bare_followup(text)
             if intent is not None:

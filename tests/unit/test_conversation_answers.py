@@ -309,3 +309,21 @@ def test_each_section_question_trains_its_own_section() -> None:
     examples = _training_examples()
     for section in K.sections:
         assert examples.get(section.ask.lower()) == f"faq/{section.id}", section.ask
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("delete this conversation", True),
+        ("Please delete my chat.", True),
+        ("can you wipe the whole conversation please", True),
+        ("how do I delete this chat?", False),
+        ("can i delete this later?", False),
+        ("delete the message I wrote in the form", False),
+    ],
+)
+def test_a_request_to_delete_the_chat_is_the_command(text: str, command: bool) -> None:
+    from assistant.nlu.conversation_gate import delete_command
+
+    assert delete_command(text, "privacy") is command
+    assert delete_command(text, "faq") is False
