@@ -184,6 +184,13 @@ def last_answer(metadata_newest_first: Iterable[Dict[str, Any]]) -> LastAnswer |
     return None
 
 
+def has_items(last: LastAnswer | None, sections: Knowledge) -> bool:
+    """Whether the latest page answer gave a list to pick an item from."""
+    if last is None:
+        return False
+    return any(section.id == last.section and section.items for section in sections.sections)
+
+
 def followup(kind: str, text: str, last: LastAnswer | None, sections: Knowledge) -> Response:
     """The reply to a follow-up (``plain``, ``more`` or ``item``) given the latest page answer."""
     if last is None:

@@ -162,6 +162,7 @@ FOLLOWUP_RESPONSES = {
 }
 # A "yes" to the offer a feeling's acknowledgement made: the section it offered.
 FEELING_OFFERS = {
+    "utter_feeling_low": "not_moral_failure",
     "utter_feeling/shame": "not_moral_failure",
     "utter_feeling/partner_hurt": "relationships",
     "utter_feeling/fear": "focus_areas",
@@ -191,6 +192,22 @@ def latest_text(tracker: DialogueStateTracker) -> str:
     return (tracker.latest_message.text or "") if tracker.latest_message else ""
 
 
+# The selector's confidence above which its best section answers a message read as
+# "the X one" when there is no list to pick from (the gate's own answer threshold).
+ITEM_AS_QUESTION = 0.5
+
+
+def best_page_section(parse: Dict[str, Any]) -> str | None:
+    """The page section the response selector ranked first for this message, if confident enough."""
+    selector = parse.get("response_selector") or {}
+    ranking = (selector.get("faq") or selector.get("default") or {}).get("ranking") or []
+    for entry in ranking:
+        key = str(entry.get("intent_response_key", ""))
+        if key.startswith("faq/"):
+            return key[4:] if float(entry.get("confidence") or 0.0) >= ITEM_AS_QUESTION else None
+    return None
+
+
 def conversational_response(utter_action: str, tracker: DialogueStateTracker) -> Dict[str, Any] | None:
     """A page answer that depends on the conversation so far, or None to use the domain's response.
 
@@ -202,8 +219,14 @@ def conversational_response(utter_action: str, tracker: DialogueStateTracker) ->
     sections = answers.knowledge()
     text = latest_text(tracker)
     if utter_action in FOLLOWUP_RESPONSES:
+        kind = FOLLOWUP_RESPONSES[utter_action]
         last = answers.last_answer(session_bot_metadata(tracker))
-        return answers.followup(FOLLOWUP_RESPONSES[utter_action], text, last, sections)
+        if kind == "item" and not answers.has_items(last, sections):
+            # "the body thing?" with no list before it is a page question after all.
+            best = best_page_section(latest_parse(tracker))
+            if best is not None:
+                return answers.first_answers(sections.section(best))[0] | {answers.SECTION_KEY: best}
+        return answers.followup(kind, text, last, sections)
     if utter_action.startswith("utter_faq/"):
         candidates = latest_parse(tracker).get(CLARIFY_KEY) or []
         if len(candidates) >= 2 and not tracker.active_loop_name:

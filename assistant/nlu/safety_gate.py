@@ -68,6 +68,13 @@ BUTTON_INTENTS: Dict[str, str] = {
     "yes, let's begin": "affirm",
     "no, i don't agree": "deny",
     "no, keep it": "deny",
+    # ... and the same answer typed
+    "no keep it": "deny",
+    "no, don't delete it": "deny",
+    "no don't delete it": "deny",
+    "don't delete it": "deny",
+    "dont delete it": "deny",
+    "no dont delete it": "deny",
     "not now": "deny",
     "show me the topics": "show_topics",
     "cancel": "stop",

@@ -327,3 +327,34 @@ def test_a_request_to_delete_the_chat_is_the_command(text: str, command: bool) -
 
     assert delete_command(text, "privacy") is command
     assert delete_command(text, "faq") is False
+
+
+def test_the_x_one_with_no_list_before_it_is_a_page_question(nlg: SettingsResponseNLG) -> None:
+    ranking = {
+        "default": {
+            "ranking": [
+                {"intent_response_key": "faq/focus_somatic", "confidence": 0.8},
+                {"intent_response_key": "faq/approaches", "confidence": 0.1},
+            ]
+        }
+    }
+    out = say(
+        nlg,
+        "utter_followup_item",
+        tracker(("the body thing?", "followup_item", {"response_selector": ranking})),
+    )
+    assert out[answers.SECTION_KEY] == "focus_somatic"
+    unsure = {"default": {"ranking": [{"intent_response_key": "faq/focus_somatic", "confidence": 0.3}]}}
+    out = say(
+        nlg,
+        "utter_followup_item",
+        tracker(("the body thing?", "followup_item", {"response_selector": unsure})),
+    )
+    assert out["text"] == answers.NO_CONTEXT["item"]
+
+
+def test_yes_after_the_low_mood_reply_gives_what_the_page_says_about_shame(nlg: SettingsResponseNLG) -> None:
+    t = tracker(
+        ("i feel like scum", "feeling_low"), ("bot", {"utter_action": "utter_feeling_low"}), ("yes", "affirm")
+    )
+    assert say(nlg, "utter_affirm", t)[answers.SECTION_KEY] == "not_moral_failure"
