@@ -26,6 +26,12 @@ CONFIDENT_QUESTION = 0.8
 _TELL_ME = re.compile(
     r"^\s*(?:please\s+)?(?:tell me|explain|i'?d like to know|i want to know|i wonder)\b", re.I
 )
+# A privacy question without a question mark names the chat's keeping ("wait is this saved"),
+# unlike an answer that merely mentions hiding or clearing things ("I clear my history").
+_ABOUT_THE_CHAT = re.compile(
+    r"\b(saved|stored|recorded|logged|confidential|private|anonymous|(who|tim|anyone|someone)\b.{0,20}\b(see|read)s?)\b",
+    re.I,
+)
 ANSWERED_BY_RESPONSE = {
     "contact": "utter_contact",
     "bot_challenge": "utter_bot_challenge",
@@ -57,9 +63,13 @@ def answer_question(text: str, tracker: Tracker) -> str | None:
     """The response that answers a question asked mid-form, or None if the message is an answer.
 
     A confident question about the chat's own privacy counts even without a question mark
-    ("wait before i answer is this saved").
+    when it names the chat's keeping ("wait before i answer is this saved").
     """
-    privacy = latest_intent(tracker) == "privacy" and latest_confidence(tracker) >= CONFIDENT_QUESTION
+    privacy = (
+        latest_intent(tracker) == "privacy"
+        and latest_confidence(tracker) >= CONFIDENT_QUESTION
+        and bool(_ABOUT_THE_CHAT.search(text))
+    )
     return question_response(text, tracker) if privacy or looks_like_question(text) else None
 
 

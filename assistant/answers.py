@@ -26,6 +26,7 @@ STANDARD_BUTTONS = ("Show me the topics", "Reflect privately", "Get in touch")
 # Keys recorded on a reply (Rasa keeps them in the bot event's metadata, never shown).
 SECTION_KEY = "section"
 FOLLOWUP_KEY = "followup"
+CLARIFY_KEY = "offered"
 
 Response = Dict[str, Any]
 
@@ -104,16 +105,32 @@ def item_answer(section: Section, item: Item, sections: Knowledge) -> Response:
     return _reply(body, section, [section.next_question, *STANDARD_BUTTONS], "item")
 
 
+# Positions: ordinal words anywhere ("the second one"), a number only as "number 2",
+# "#2" or on its own ("2"), never a bare count ("can I work on two of them?").
 _ORDINALS = (
-    (r"\b(?:first|1st|one|number 1|no\.? ?1|#1)\b", 0),
-    (r"\b(?:second|2nd|two|number 2|no\.? ?2|#2)\b", 1),
-    (r"\b(?:third|3rd|three|number 3|no\.? ?3|#3)\b", 2),
-    (r"\b(?:fourth|4th|four|number 4|no\.? ?4|#4)\b", 3),
-    (r"\b(?:fifth|5th|five|number 5|no\.? ?5|#5)\b", 4),
-    (r"\b(?:sixth|6th|six|number 6|no\.? ?6|#6)\b", 5),
+    (r"\b(?:first|1st|number 1|#1)\b", 0),
+    (r"\b(?:second|2nd|number 2|#2)\b", 1),
+    (r"\b(?:third|3rd|number 3|#3)\b", 2),
+    (r"\b(?:fourth|4th|number 4|#4)\b", 3),
+    (r"\b(?:fifth|5th|number 5|#5)\b", 4),
+    (r"\b(?:sixth|6th|number 6|#6)\b", 5),
 )
 _LAST = re.compile(r"\b(?:last|final)\b", re.I)
 _BARE_NUMBER = re.compile(r"^\s*#?([1-6])\s*[.?!]*\s*$")
+
+
+def position(text: str, count: int) -> int | None:
+    """The position "the second one", "number 3", "3" or "the last one" points at, if any."""
+    bare = _BARE_NUMBER.match(text)
+    if bare and int(bare.group(1)) <= count:
+        return int(bare.group(1)) - 1
+    lowered = f" {text.lower()} "
+    if _LAST.search(lowered):
+        return count - 1
+    for pattern, index in _ORDINALS:
+        if re.search(pattern, lowered) and index < count:
+            return index
+    return None
 
 
 def chosen_item(text: str, items: Sequence[Item]) -> Item | None:
@@ -129,18 +146,8 @@ def chosen_item(text: str, items: Sequence[Item]) -> Item | None:
     ]
     if by_alias:
         return max(by_alias, key=lambda pair: pair[0])[1]
-    bare = _BARE_NUMBER.match(text)
-    if bare and int(bare.group(1)) <= len(items):
-        return items[int(bare.group(1)) - 1]
-    if _LAST.search(lowered):
-        return items[-1]
-    # "the first one" / "the 2nd": a bare "one" counts only with an ordinal before it.
-    for pattern, index in _ORDINALS[1:]:
-        if re.search(pattern, lowered, re.I) and index < len(items):
-            return items[index]
-    if re.search(r"\b(?:first|1st|number 1|no\.? ?1|#1)\b", lowered):
-        return items[0]
-    return None
+    index = position(text, len(items))
+    return items[index] if index is not None else None
 
 
 def clarify(candidates: Sequence[Section]) -> Response:
@@ -149,7 +156,14 @@ def clarify(candidates: Sequence[Section]) -> Response:
         "text": "I want to be sure I answer the right thing. Did you mean one of these?",
         "buttons": _buttons(section.ask for section in candidates),
         FOLLOWUP_KEY: "clarify",
+        CLARIFY_KEY: [section.id for section in candidates],
     }
+
+
+def chosen_from(text: str, offered: Sequence[str]) -> str | None:
+    """The section "the second one" picks from a "Did you mean ...?" question's offer."""
+    index = position(text, len(offered))
+    return offered[index] if index is not None else None
 
 
 NO_CONTEXT = {

@@ -21,6 +21,7 @@ domain's responses it applies two conversation-wide rules:
 from __future__ import annotations
 
 import copy
+import logging
 import re
 from typing import Any, Dict, List
 
@@ -38,6 +39,8 @@ from assistant.safety.minor import minor_disclosed
 from assistant.safety.routes import SAFETY_INTENTS
 from assistant.settings import Settings, get_settings
 from assistant.unnamed import asked_group, asked_method
+
+logger = logging.getLogger(__name__)
 
 CONTACT_INTENTS = {"contact", "start_enquiry"}
 CONTACT_PAYLOADS = {"Get in touch", "Send an enquiry"}
@@ -135,6 +138,7 @@ def concern_to_check_in(tracker: DialogueStateTracker, utter_action: str) -> str
 def with_check_in(response: Dict[str, Any], check_in: Dict[str, Any]) -> Dict[str, Any]:
     """``response`` with the check-in line after its text and a "Get help now" button."""
     response = copy.deepcopy(response)
+    response["check_in"] = True  # recorded on the reply: a "yes" next may answer the check-in
     line = (check_in.get("text") or "").strip()
     if line:
         response["text"] = f"{response.get('text', '').rstrip()}\n\n{line}".strip()
@@ -162,7 +166,6 @@ FOLLOWUP_RESPONSES = {
 }
 # A "yes" to the offer a feeling's acknowledgement made: the section it offered.
 FEELING_OFFERS = {
-    "utter_feeling_low": "not_moral_failure",
     "utter_feeling/shame": "not_moral_failure",
     "utter_feeling/partner_hurt": "relationships",
     "utter_feeling/fear": "focus_areas",
@@ -171,6 +174,7 @@ FEELING_OFFERS = {
 }
 # Set on the latest message by assistant.nlu.retrieval_gate when two sections are too close to call.
 CLARIFY_KEY = "clarify_sections"
+CHECK_IN_KEY = "check_in"
 
 
 def session_bot_metadata(tracker: DialogueStateTracker) -> List[Dict[str, Any]]:
@@ -220,7 +224,16 @@ def conversational_response(utter_action: str, tracker: DialogueStateTracker) ->
     text = latest_text(tracker)
     if utter_action in FOLLOWUP_RESPONSES:
         kind = FOLLOWUP_RESPONSES[utter_action]
-        last = answers.last_answer(session_bot_metadata(tracker))
+        metadata = session_bot_metadata(tracker)
+        offered = (metadata[0].get(answers.CLARIFY_KEY) or []) if metadata else []
+        if kind == "item" and offered:
+            # "the second one" after "Did you mean ...?": that one of the sections offered
+            chosen = answers.chosen_from(text, offered)
+            if chosen is not None:
+                return answers.first_answers(sections.section(chosen))[0] | {answers.SECTION_KEY: chosen}
+        # Only the reply just before counts: after anything else (a safety reply, a feeling,
+        # a form step) there is no page answer to follow up.
+        last = answers.last_answer(metadata[:1])
         if kind == "item" and not answers.has_items(last, sections):
             # "the body thing?" with no list before it is a page question after all.
             best = best_page_section(latest_parse(tracker))
@@ -249,6 +262,8 @@ def conversational_response(utter_action: str, tracker: DialogueStateTracker) ->
         offered = FEELING_OFFERS.get(str(previous.get("utter_action") or ""))
         if offered:
             return answers.first_answers(sections.section(offered))[0] | {answers.SECTION_KEY: offered}
+        if previous.get(CHECK_IN_KEY):
+            return None  # a "yes" after a check-in may answer the check-in: never more page text
         last = answers.last_answer(metadata[:1])
         if last is not None:
             return answers.followup("more", text, last, sections)
@@ -290,7 +305,13 @@ class SettingsResponseNLG(TemplatedNaturalLanguageGenerator):
         if utter_action.startswith("utter_not_on_page/"):
             text = latest_text(tracker)
             values = {"asked_method": asked_method(text), "asked_group": asked_group(text), **values}
-        composed = conversational_response(utter_action, tracker)
+        try:
+            composed = conversational_response(utter_action, tracker)
+        except Exception as exc:  # noqa: BLE001 - never let a composed answer silence a reply
+            logger.error(
+                "composing %s failed (%s); the domain's response is used", utter_action, type(exc).__name__
+            )
+            composed = None
         if composed is not None:
             response = interpolate(composed, values)
         else:

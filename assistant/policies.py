@@ -44,6 +44,12 @@ UNCLEAR_IN_CONTEXT = frozenset(
         "feeling_low",
         "partner_concern",
         "greet",
+        # a follow-up or a feeling right after a disclosure is about the disclosure,
+        # never about a page answer from before it
+        "followup_plain",
+        "followup_more",
+        "followup_item",
+        "feeling",
     }
 )
 # Messages with an everyday answer that, in the safety context, get one that keeps help in reach.

@@ -154,7 +154,9 @@ def turn_passes(expect: Dict[str, Any], labels: Sequence[Label], state: Dict[str
         return bool(wanted.intersection(answered_sections(labels)))
     if "followup" in expect:
         kind = expect["followup"]
-        kinds = {"plain": {"plain"}, "more": {"more", "end", "item"}}[kind]
+        kinds = {"plain": {"plain"}, "more": {"more", "end", "item"}, "item": {"item", "first"}}.get(
+            kind, set()
+        )
         previous = state.get("section")
         return any(label.kind in kinds and (previous is None or label.name == previous) for label in labels)
     if "feeling" in expect:

@@ -84,9 +84,9 @@ _MORE = {
     "what else",
     "anything else about that",
 }
-# "Go on" is a yes: after a page answer the reply goes on with it (assistant/nlg.py), after
-# "Would you like to begin?" the reflection begins.
-_AFFIRM = {"go on", "ok go on", "okay go on", "go on then", "go ahead", "yes go on", "yes please go on"}
+# "Go on" on its own is a yes: after a page answer the reply goes on with it
+# (assistant/nlg.py), after "Would you like to begin?" the reflection begins.
+_GO_ON = {"go on", "ok go on", "okay go on", "go on then", "yes go on"}
 _ITEM = re.compile(
     r"^(?:(?:and|what about|tell me about|more about|ok|okay)\s+)?(?:the\s+)?"
     r"(?:first|second|third|fourth|fifth|sixth|last|1st|2nd|3rd|4th|5th|6th|number\s+[1-6]|no\s*[1-6]|[1-6])"
@@ -99,7 +99,7 @@ _STRIP = re.compile(r"[^\w\s']+")
 _DELETE_COMMAND = re.compile(
     r"^(?:ok\s+|okay\s+|right\s+|now\s+)?(?:please\s+|pls\s+|can you\s+|could you\s+|just\s+)?"
     r"(?:delete|erase|wipe|clear|remove)\s+(?:this|my|the|our|all)?\s*(?:whole\s+|entire\s+)?"
-    r"(?:chat|chats|conversation|convo|messages|chat history|history)\b(?:\s+(?:please|pls|now))?$"
+    r"(?:chat|chats|conversation|convo|messages)\b(?:\s+(?:please|pls|now))?$"
 )
 
 
@@ -113,7 +113,7 @@ def delete_command(text: str, intent: str | None) -> bool:
 
 
 def bare_followup(text: str) -> str | None:
-    """``followup_plain``/``followup_more``/``followup_item`` (or ``affirm`` for "go on") for a bare follow-up, else None."""
+    """``followup_plain``/``followup_more``/``followup_item`` for a bare follow-up, else None."""
     words = normalise(text)
     if not words or len(words.split()) > 6:
         return None
@@ -121,7 +121,7 @@ def bare_followup(text: str) -> str | None:
         return "followup_plain"
     if words in _MORE:
         return "followup_more"
-    if words in _AFFIRM:
+    if words in _GO_ON:
         return "affirm"
     if _ITEM.match(words):
         return "followup_item"

@@ -353,8 +353,67 @@ def test_the_x_one_with_no_list_before_it_is_a_page_question(nlg: SettingsRespon
     assert out["text"] == answers.NO_CONTEXT["item"]
 
 
-def test_yes_after_the_low_mood_reply_gives_what_the_page_says_about_shame(nlg: SettingsResponseNLG) -> None:
+def test_yes_after_the_low_mood_reply_or_a_check_in_never_continues_with_page_text(
+    nlg: SettingsResponseNLG,
+) -> None:
     t = tracker(
         ("i feel like scum", "feeling_low"), ("bot", {"utter_action": "utter_feeling_low"}), ("yes", "affirm")
     )
-    assert say(nlg, "utter_affirm", t)[answers.SECTION_KEY] == "not_moral_failure"
+    out = say(nlg, "utter_affirm", t)
+    assert answers.SECTION_KEY not in out
+    checked = {"utter_action": "utter_faq/process", "section": "process", "check_in": True}
+    out = say(nlg, "utter_affirm", tracker(("x", "faq"), ("bot", checked), ("yes", "affirm")))
+    assert answers.SECTION_KEY not in out
+
+
+def test_a_follow_up_after_anything_but_a_page_answer_has_no_page_context(nlg: SettingsResponseNLG) -> None:
+    t = tracker(
+        ("x", "faq"),
+        ("bot", {"utter_action": "utter_faq/process"}),
+        ("I want to end it all", "safety_crisis"),
+        ("bot", {"utter_action": "utter_safety_crisis"}),
+        ("why", "followup_more"),
+    )
+    assert say(nlg, "utter_followup_more", t)["text"] == answers.NO_CONTEXT["more"]
+
+
+def test_the_second_one_after_did_you_mean_picks_from_the_offer(nlg: SettingsResponseNLG) -> None:
+    offer = answers.clarify([K.section("focus_somatic"), K.section("approaches")])
+    metadata = {key: offer[key] for key in (answers.FOLLOWUP_KEY, answers.CLARIFY_KEY)}
+    t = tracker(("the body thing?", "faq"), ("bot", metadata), ("the second one", "followup_item"))
+    assert say(nlg, "utter_followup_item", t)[answers.SECTION_KEY] == "approaches"
+
+
+def test_a_count_is_not_a_position() -> None:
+    items = K.section("focus_areas").items
+    assert answers.chosen_item("can I work on two of them at once?", items) is None
+    assert answers.chosen_item("number 2", items) is items[1]
+
+
+def test_no_feeling_or_privacy_reply_suggests_contact_to_a_minor(nlg: SettingsResponseNLG) -> None:
+    from assistant.nlg import apply_safety_rules
+
+    for name, variants in nlg.responses.items():
+        if not name.startswith(("utter_feeling/", "utter_privacy/", "utter_not_on_page/")):
+            continue
+        for variant in variants:
+            out = apply_safety_rules(
+                variant, ["feeling"], is_minor=True, contact_phrase="the contact details"
+            )
+            assert "enquiry as" not in out.get("text", ""), name
+            assert all(
+                b["payload"] not in ("Get in touch", "Send an enquiry") for b in out.get("buttons") or []
+            ), name
+
+
+def test_a_failing_composition_falls_back_to_the_domain_response(
+    nlg: SettingsResponseNLG, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.nlg as module
+
+    def broken(*args: Any) -> None:
+        raise FileNotFoundError("knowledge")
+
+    monkeypatch.setattr(module, "conversational_response", broken)
+    out = say(nlg, "utter_followup_more", tracker(("tell me more", "followup_more")))
+    assert out["text"] == answers.NO_CONTEXT["more"]
