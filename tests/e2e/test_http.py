@@ -27,7 +27,7 @@ def test_first_turn_says_what_the_assistant_is(chat) -> None:
     "question, anchor, phrase",
     [
         ("what exactly is compulsive interactive online sexual behaviour", "#understanding", "OnlyFans"),
-        ("how is sexting different from porn", "#understanding", "real person"),
+        ("how is sexting different from porn", "#understanding", "real "),
         (
             "my wife chats to men on apps every night, is that emotional cheating?",
             "#understanding",
