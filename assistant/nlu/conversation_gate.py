@@ -107,6 +107,33 @@ def normalise(text: str) -> str:
     return " ".join(_STRIP.sub(" ", text.lower().replace("’", "'")).split())
 
 
+# A question about the chat's own privacy names what it asks about: keeping, reading,
+# deleting, confidentiality. Without one of these words the classifier's "privacy" is a
+# guess ("more real closeness" as an answer in the reflection) and the page search decides.
+_ABOUT_PRIVACY = re.compile(
+    r"\b(sav(e|ed|ing)|stor(e|ed|ing)|kept|keep(s|ing)?|record(ed|ing|s)?|logg?(ed|ing|s)?|"
+    r"confidential\w*|privat\w*|privacy|anonym\w*|secret|see(s|n|ing)?|read(s|ing)?|watch\w*|"
+    r"delet\w*|eras\w*|wip(e|ed|ing)|clear\w*|remov\w*|copy|copies|track\w*|data|traced?|"
+    r"screenshot\w*|finds? out|found out|who|tim|therapist|anyone|anybody|someone|history)\b"
+)
+# "Can we do the private reflection?" asks to begin it, not what it keeps.
+_START_REFLECTION = re.compile(r"\b(do|start|begin|try|have|go through|give)\b.{0,25}\breflect\w*")
+_ABOUT_KEEPING = re.compile(r"\b(sav\w*|stor\w*|kept|keep\w*|see\w*|read\w*|delet\w*|who)\b")
+FALLBACK_INTENT = "nlu_fallback"
+
+
+def privacy_reading(text: str, intent: str | None) -> str | None:
+    """The intent for a message the classifier read as a privacy question, when that is wrong."""
+    if intent != "privacy":
+        return None
+    words = normalise(text)
+    if _START_REFLECTION.search(words) and not _ABOUT_KEEPING.search(words):
+        return "start_reflection"
+    if not _ABOUT_PRIVACY.search(words):
+        return FALLBACK_INTENT
+    return None
+
+
 def delete_command(text: str, intent: str | None) -> bool:
     """A request to delete the chat that the classifier read as a privacy question."""
     return intent == "privacy" and bool(_DELETE_COMMAND.match(normalise(text)))
@@ -155,6 +182,8 @@ class ConversationGate(GraphComponent):
                 intent = OTHER_LANGUAGE
             elif delete_command(text, current):
                 intent = "delete_chat"
+            elif privacy_reading(text, current) is not None:
+                intent = privacy_reading(text, current)
             else:
                 intent = bare_followup(text)
             if intent is not None:

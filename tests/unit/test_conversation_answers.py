@@ -417,3 +417,21 @@ def test_a_failing_composition_falls_back_to_the_domain_response(
     monkeypatch.setattr(module, "conversational_response", broken)
     out = say(nlg, "utter_followup_more", tracker(("tell me more", "followup_more")))
     assert out["text"] == answers.NO_CONTEXT["more"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("Can we do the private reflection?", "start_reflection"),
+        ("more real closeness", "nlu_fallback"),
+        ("is this chat confidential?", None),
+        ("wait is this being saved somewhere", None),
+        ("does the reflection keep my answers?", None),
+        ("will my wife find out from this", None),
+    ],
+)
+def test_a_privacy_reading_needs_a_word_about_the_chats_keeping(text: str, reading: str | None) -> None:
+    from assistant.nlu.conversation_gate import privacy_reading
+
+    assert privacy_reading(text, "privacy") == reading
+    assert privacy_reading(text, "faq") is None
