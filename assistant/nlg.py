@@ -33,6 +33,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from assistant import answers
+from assistant.nlu.retrieval_gate import CLARIFY_KEY, ranked_sections
 from assistant.privacy import privacy_placeholders
 from assistant.safety.context import in_context, turns_from_events
 from assistant.safety.minor import minor_disclosed
@@ -172,8 +173,6 @@ FEELING_OFFERS = {
     "utter_feeling/confused": "not_addiction",
     "utter_feeling/foolish": "overview",
 }
-# Set on the latest message by assistant.nlu.retrieval_gate when two sections are too close to call.
-CLARIFY_KEY = "clarify_sections"
 CHECK_IN_KEY = "check_in"
 
 
@@ -203,13 +202,8 @@ ITEM_AS_QUESTION = 0.5
 
 def best_page_section(parse: Dict[str, Any]) -> str | None:
     """The page section the response selector ranked first for this message, if confident enough."""
-    selector = parse.get("response_selector") or {}
-    ranking = (selector.get("faq") or selector.get("default") or {}).get("ranking") or []
-    for entry in ranking:
-        key = str(entry.get("intent_response_key", ""))
-        if key.startswith("faq/"):
-            return key[4:] if float(entry.get("confidence") or 0.0) >= ITEM_AS_QUESTION else None
-    return None
+    ranking = ranked_sections(parse.get("response_selector") or {}, "faq")
+    return ranking[0][0] if ranking and ranking[0][1] >= ITEM_AS_QUESTION else None
 
 
 def conversational_response(utter_action: str, tracker: DialogueStateTracker) -> Dict[str, Any] | None:

@@ -29,7 +29,6 @@ Row = Tuple[str, List[Tuple[str, float]]]
 
 async def rankings(model: Path, examples: List[Tuple[str, str]]) -> List[Row]:
     from rasa.core.agent import Agent
-    from rasa.shared.nlu.training_data.message import Message
 
     from assistant.nlu.retrieval_gate import ranked_sections
 
@@ -42,8 +41,7 @@ async def rankings(model: Path, examples: List[Tuple[str, str]]) -> List[Row]:
         parse = await agent.parse_message(text)
         if (parse.get("intent") or {}).get("name") != "faq":
             continue
-        message = Message(data={"response_selector": parse.get("response_selector")})
-        rows.append((label[4:], ranked_sections(message, "faq")))
+        rows.append((label[4:], ranked_sections(parse.get("response_selector") or {}, "faq")))
     return rows
 
 

@@ -90,7 +90,7 @@ class RetrievalConfidenceGate(GraphComponent):
 
     def close_sections(self, message: Message) -> List[str]:
         """The sections too close to call (best first), or [] when the best answer is clear."""
-        ranking = ranked_sections(message, CLARIFY_INTENT)
+        ranking = ranked_sections(message.get("response_selector") or {}, CLARIFY_INTENT)
         if len(ranking) < 2 or ranking[0][1] >= self._clarify_below:
             return []
         best = ranking[0][1]
@@ -98,9 +98,9 @@ class RetrievalConfidenceGate(GraphComponent):
         return close if len(close) >= 2 else []
 
 
-def ranked_sections(message: Message, retrieval_intent: str) -> List[tuple[str, float]]:
-    """The selector's ranking restricted to ``retrieval_intent``: (section id, confidence), best first."""
-    selector = message.get("response_selector") or {}
+def ranked_sections(selector: Dict[str, Any], retrieval_intent: str) -> List[tuple[str, float]]:
+    """A message's ``response_selector`` ranking restricted to ``retrieval_intent``:
+    (section id, confidence), best first. Read by this gate and by the response generator."""
     for key in (retrieval_intent, "default"):
         ranking = (selector.get(key) or {}).get("ranking") or []
         if ranking:
