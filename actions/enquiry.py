@@ -23,7 +23,6 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.mid_form import is_form_question, latest_intent, question_response
 from assistant.enquiries import sentences
 from assistant.enquiries import validation as checks
 from assistant.enquiries.config import get_config
@@ -32,6 +31,7 @@ from assistant.enquiries.errors import EnquiryError, InvalidEnquiry
 from assistant.enquiries.records import EnquiryData
 from assistant.enquiries.sentences import Problem
 from assistant.enquiries.store import TooManyEnquiries, create_async, new_idempotency_key
+from assistant.mid_form import is_form_question, latest_intent, question_response
 from assistant.private_slots import (
     ENQUIRY_FIELDS,
     ENQUIRY_FORM,
@@ -245,9 +245,9 @@ class ValidateEnquiryForm(FormValidationAction):
         Returns False when the message is not a question (it may be the answer).
         """
         text = _text(tracker)
-        if not is_form_question(text, tracker):
+        if not is_form_question(text, tracker.latest_message):
             return False
-        response = self._step_help(slot, text) or question_response(text, tracker)
+        response = self._step_help(slot, text) or question_response(text, tracker.latest_message)
         dispatcher.utter_message(response=response or "utter_enquiry_question_unanswered")
         logger.info("enquiry prompt=%s question answered=%s, prompt repeated", slot, bool(response))
         return True
@@ -339,7 +339,7 @@ class ValidateEnquiryForm(FormValidationAction):
         ):
             return {"enquiry_contact_method": None}
         offered = _offered(tracker, validating=True)
-        intent = latest_intent(tracker)
+        intent = latest_intent(tracker.latest_message)
         result = checks.check_contact_method(value)
         if offered and not result.ok:
             if intent == "affirm" or _YES.match(text):
@@ -429,7 +429,11 @@ class ValidateEnquiryForm(FormValidationAction):
             length = len(checks.clean_text(value, keep_newlines=True))
             dispatcher.utter_message(response="utter_enquiry_message_too_long", length=length)
             return {"enquiry_message": None}
-        answer = question_response(text, tracker) if is_form_question(text, tracker) else None
+        answer = (
+            question_response(text, tracker.latest_message)
+            if is_form_question(text, tracker.latest_message)
+            else None
+        )
         if answer and result.value:
             # Held as the message until the visitor says which it was.
             dispatcher.utter_message(response=answer)
@@ -442,7 +446,7 @@ class ValidateEnquiryForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         """Yes or no when clear; a question about consent is answered and consent asked again."""
-        text, intent = _text(tracker), latest_intent(tracker)
+        text, intent = _text(tracker), latest_intent(tracker.latest_message)
         if tracker.get_slot(PROMPT) == MESSAGE_OR_QUESTION:
             return self._message_or_question(text, intent)
         if not _UNSURE.search(text):
@@ -490,7 +494,7 @@ class ValidateEnquiryForm(FormValidationAction):
                 return {"enquiry_confirm": None, PROMPT: "which"}
             logger.info("enquiry edit field=%s value=%s remove=%s", edit.field, bool(edit.value), edit.remove)
             return {**self._edit(edit, dispatcher), "enquiry_confirm": None}
-        if latest_intent(tracker) == "affirm" or _SEND.match(text):
+        if latest_intent(tracker.latest_message) == "affirm" or _SEND.match(text):
             return await self._send(dispatcher, tracker)
         if self._interrupted("enquiry_confirm", dispatcher, tracker):
             return {"enquiry_confirm": None, PROMPT: "retry"}

@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.page_search import best_section
+from assistant.page_search import best_section
 
 logger = logging.getLogger(__name__)
 

@@ -26,8 +26,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.mid_form import answer_question, latest_intent, looks_like_question  # noqa: F401
-from actions.reflection_themes import find_hits, theme_labels  # noqa: F401 - theme_labels re-exported
+from assistant.mid_form import answer_question, latest_intent, looks_like_question  # noqa: F401
 from assistant.private_slots import (
     REFLECTION_FORM,
     REFLECTION_PROMPTS,
@@ -36,6 +35,7 @@ from assistant.private_slots import (
     REFLECTION_THEMES_SLOT,
 )
 from assistant.reflection.compose import acknowledgement, entries, summary_lines
+from assistant.reflection.finder import find_hits, theme_labels  # noqa: F401 - theme_labels re-exported
 from assistant.safety.minor import minor_disclosed
 
 logger = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ class ValidateReflectionForm(FormValidationAction):
             # validated as the form starts: kept, and the visitor's message is not read for it.
             return {slot: value}
         text = (tracker.latest_message or {}).get("text") or ""
-        intent = latest_intent(tracker)
+        intent = latest_intent(tracker.latest_message)
         if intent == "skip" or _SKIP.match(text):
             dispatcher.utter_message(response="utter_reflect_ack_skip")
             logger.info("reflection prompt=%s skipped", slot)
@@ -124,7 +124,7 @@ class ValidateReflectionForm(FormValidationAction):
             dispatcher.utter_message(response="utter_reflection_resume_here")
             logger.info("reflection prompt=%s asked to carry on, prompt repeated", slot)
             return {slot: None}
-        question_answer = answer_question(text, tracker)
+        question_answer = answer_question(text, tracker.latest_message)
         if question_answer:
             dispatcher.utter_message(response=question_answer)
             logger.info("reflection prompt=%s question answered, prompt repeated", slot)

@@ -7,7 +7,7 @@ compares the section it lands on with the label. Two figures:
 - classifier: the intent, and for ``faq``/``not_on_page`` the selected answer,
   straight from the model; a message that falls back counts as wrong;
 - answered: what the visitor gets. A message that falls back goes to the page
-  retrieval (actions/page_search.py) as it does in conversation, and counts as
+  retrieval (assistant/page_search.py) as it does in conversation, and counts as
   correct if the retrieval picks the labelled section.
 
 Prints both, writes them to reports/, and exits 1 when the answered section
@@ -32,7 +32,7 @@ from assistant.evaluation.nlu import load_examples, predicted_label, quiet_loggi
 
 
 def retrieved_label(text: str) -> str:
-    from actions.page_search import best_section
+    from assistant.page_search import best_section
 
     match = best_section(text)
     return f"faq/{match[0]}" if match else "page_doesnt_say"

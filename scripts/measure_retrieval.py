@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from actions.page_search import _index  # noqa: E402
 from assistant.evaluation.nlu import load_examples  # noqa: E402
+from assistant.page_search import _index  # noqa: E402
 from assistant.settings import get_settings  # noqa: E402
 
 

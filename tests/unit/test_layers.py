@@ -14,13 +14,6 @@ from tests.conftest import ROOT
 
 SDK_BASES = {"Action", "FormValidationAction", "ValidationAction"}
 
-# actions/ modules that are services, not SDK classes, left where they are while their owners
-# change them: page_search.py (the page search) and reflection_themes.py (theme finding) are
-# being reworked in another change, and mid_form.py (the mid-form question routing both forms
-# share) calls page_search. Each belongs in assistant/, and leaves this list when it moves.
-ACTIONS_THAT_ARE_SERVICES = {"actions/page_search.py", "actions/reflection_themes.py", "actions/mid_form.py"}
-# Scripts that measure the page search import it from actions/ until it moves (see above).
-SCRIPTS_USING_THE_PAGE_SEARCH = {"scripts/evaluate_nlu.py", "scripts/measure_retrieval.py"}
 # The stack of real servers that the benchmark and the scale-out test start is test tooling, not
 # a service of the assistant, so it stays in scripts/ beside its two users.
 SCRIPTS_USING_THE_TEST_STACK = {"scripts/bench.py", "scripts/scaleout.py"}
@@ -92,13 +85,11 @@ def test_each_actions_module_holds_sdk_classes() -> None:
         }
         if not bases & SDK_BASES:
             without.add(rel(path))
-    assert without <= ACTIONS_THAT_ARE_SERVICES, "move the service into assistant/"
-    assert ACTIONS_THAT_ARE_SERVICES <= {rel(p) for p in python_files("actions")}, "a listed file moved"
+    assert without == set(), "move the service into assistant/"
 
 
 def test_scripts_are_entry_points_over_the_package() -> None:
-    to_actions = set(importing(("scripts",), ("actions",)))
-    assert to_actions <= SCRIPTS_USING_THE_PAGE_SEARCH
+    assert importing(("scripts",), ("actions",)) == {}
     to_scripts = importing(("scripts",), ("scripts",))
     assert set(to_scripts) <= SCRIPTS_USING_THE_TEST_STACK, (
         "import shared code from the package (e.g. assistant.evaluation.nlu), not from another script"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.page_search import best_section
 from assistant.knowledge import BM25Index
+from assistant.page_search import best_section
 
 
 def simple(text: str) -> list[str]:

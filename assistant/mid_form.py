@@ -9,11 +9,13 @@ request that answers the step ("can you email me?", ``assistant.enquiries.senten
 from __future__ import annotations
 
 import re
+from typing import Any, Mapping
 
-from rasa_sdk import Tracker
-
-from actions.page_search import best_section
 from assistant.enquiries.sentences import is_question
+from assistant.page_search import best_section
+
+# The parse data of the visitor's latest message (a tracker's ``latest_message``).
+ParseData = Mapping[str, Any]
 
 _QUESTION_START = re.compile(
     r"^\s*(what|how|why|when|where|who|which|is|are|does|do|can|could|will|would|should)\b",
@@ -45,60 +47,60 @@ def looks_like_question(text: str) -> bool:
     return "?" in text or bool(_QUESTION_START.match(text))
 
 
-def latest_intent(tracker: Tracker) -> str:
+def latest_intent(message: ParseData) -> str:
     """The intent of the visitor's latest message."""
-    return ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
+    return ((message or {}).get("intent") or {}).get("name") or ""
 
 
-def _retrieval_response(tracker: Tracker, intent: str) -> str | None:
+def _retrieval_response(message: ParseData, intent: str) -> str | None:
     """The answer the response selector chose for a page question (``utter_faq/<id>``)."""
-    selector = (tracker.latest_message or {}).get("response_selector") or {}
+    selector = (message or {}).get("response_selector") or {}
     # Keyed by the retrieval intent when the selector is trained for one, else "default".
     chosen = (selector.get(intent) or selector.get("default") or {}).get("response") or {}
     utter = chosen.get("utter_action")
     return utter if isinstance(utter, str) and utter.startswith(f"utter_{intent}/") else None
 
 
-def answer_question(text: str, tracker: Tracker) -> str | None:
+def answer_question(text: str, message: ParseData) -> str | None:
     """The response that answers a question asked mid-form, or None if the message is an answer.
 
     A confident question about the chat's own privacy counts even without a question mark
     when it names the chat's keeping ("wait before i answer is this saved").
     """
     privacy = (
-        latest_intent(tracker) == "privacy"
-        and latest_confidence(tracker) >= CONFIDENT_QUESTION
+        latest_intent(message) == "privacy"
+        and latest_confidence(message) >= CONFIDENT_QUESTION
         and bool(_ABOUT_THE_CHAT.search(text))
     )
-    return question_response(text, tracker) if privacy or looks_like_question(text) else None
+    return question_response(text, message) if privacy or looks_like_question(text) else None
 
 
-def latest_confidence(tracker: Tracker) -> float:
+def latest_confidence(message: ParseData) -> float:
     """The confidence of the latest message's intent (0 when unknown)."""
-    value = ((tracker.latest_message or {}).get("intent") or {}).get("confidence")
+    value = ((message or {}).get("intent") or {}).get("confidence")
     return float(value) if isinstance(value, (int, float)) else 0.0
 
 
-def is_form_question(text: str, tracker: Tracker) -> bool:
+def is_form_question(text: str, message: ParseData) -> bool:
     """A question asked instead of an answer: phrased as one, or a confident page question
     phrased as a request to be told ("tell me about couples work")."""
     if is_question(text):
         return True
-    intent = latest_intent(tracker)
-    if intent == "privacy" and latest_confidence(tracker) >= CONFIDENT_QUESTION:
+    intent = latest_intent(message)
+    if intent == "privacy" and latest_confidence(message) >= CONFIDENT_QUESTION:
         return True
     return (
         bool(_TELL_ME.match(text))
         and intent in PAGE_INTENTS
-        and latest_confidence(tracker) >= CONFIDENT_QUESTION
+        and latest_confidence(message) >= CONFIDENT_QUESTION
     )
 
 
-def question_response(text: str, tracker: Tracker) -> str | None:
+def question_response(text: str, message: ParseData) -> str | None:
     """The response that answers a question asked mid-form, or None when the page can't answer it."""
-    intent = latest_intent(tracker)
+    intent = latest_intent(message)
     if intent in PAGE_INTENTS:
-        return _retrieval_response(tracker, intent)
+        return _retrieval_response(message, intent)
     if intent in ANSWERED_BY_RESPONSE:
         return ANSWERED_BY_RESPONSE[intent]
     if intent == "nlu_fallback":
