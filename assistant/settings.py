@@ -190,10 +190,13 @@ GROUPS: Tuple[Group, ...] = (
         ),
     ),
     Group(
-        "Test stacks (`scripts/stack.py`: the benchmark and the scale-out test)",
+        "Test stacks (`tests/harness/`: the test tiers that run servers, the benchmark and the scale-out test)",
         (
             V("POSTGRES_BIN", "", "the directory of PostgreSQL's programs", shown="found on the machine"),
             V("STACK_PIDFILE", "", "a file the stack appends its process groups and work directory to, for the wrapper's clean-up (`scripts/scaleout_test.sh` sets it)"),
+            V("TEST_SEED", "", "the seed of `make test`'s shuffled test order, to repeat one (printed at the start and the end)", shown="random"),
+            V("TEST_OUT", "", "the folder `make test` writes its reports, screenshots and story results to", shown="a new temporary folder"),
+            V("BROWSER_RESULTS_DIR", "", "where the browser tests put screenshots and axe reports (`scripts/test.sh` sets it under `TEST_OUT`)", shown="a temporary folder"),
         ),
     ),
 )

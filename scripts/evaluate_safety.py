@@ -54,6 +54,7 @@ def main(argv: List[str]) -> int:
     parser.add_argument("--min-recall", type=float, default=1.0)
     parser.add_argument("--max-false-alarm", type=float, default=0.05)
     parser.add_argument("--report", default=None, help="report path (one data set only)")
+    parser.add_argument("--report-dir", default="reports", help="folder of the reports (one per data set)")
     args = parser.parse_args(argv)
 
     sets = {path: yaml.safe_load((ROOT / path).read_text(encoding="utf-8"))["messages"] for path in args.data}
@@ -64,7 +65,11 @@ def main(argv: List[str]) -> int:
     for path, messages in sets.items():
         result = predicted[offset : offset + len(messages)]
         offset += len(messages)
-        report = args.report if len(sets) == 1 else None
+        report = (
+            args.report
+            if len(sets) == 1 and args.report
+            else f"{args.report_dir}/safety_{Path(path).stem}.json"
+        )
         failed += evaluate(path, messages, result, args.min_recall, args.max_false_alarm, report)
     return 1 if failed else 0
 

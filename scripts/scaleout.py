@@ -1,6 +1,6 @@
 """Scale-out check: two Rasa replicas behind nginx share one conversation state and order.
 
-Starts (scripts/stack.py) a throwaway PostgreSQL and Redis, the action server, two Rasa
+Starts (tests/harness/stack.py) a throwaway PostgreSQL and Redis, the action server, two Rasa
 replicas with the same model, TRACKER_DB_URL and REDIS_URL on different ports, and nginx
 (deploy/nginx.conf) in front, then proves:
 
@@ -39,7 +39,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.stack import Stack, StackError  # noqa: E402
+from tests.harness.stack import Stack, StackError  # noqa: E402
 
 Reply = List[Dict[str, Any]]
 

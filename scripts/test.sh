@@ -10,7 +10,18 @@ export SQLALCHEMY_SILENCE_UBER_WARNING=1
 PY=.venv/bin/python
 RASA=.venv/bin/rasa
 # Warnings are filtered by name in pyproject.toml ([tool.pytest.ini_options] filterwarnings).
-PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider)
+# Every pytest tier runs in a shuffled order (pytest-random-order): the tiers without servers
+# shuffle every test together, the tiers with servers shuffle modules and the tests in each
+# (their servers start once per session or module). TEST_SEED=<n> repeats an order.
+TEST_SEED=${TEST_SEED:-$((RANDOM * 32768 + RANDOM))}
+PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider -p random_order --random-order-seed="$TEST_SEED")
+SHUFFLE_ALL=(--random-order-bucket=global)
+SHUFFLE_MODULES=(--random-order-bucket=module)
+# What the tests write (reports, screenshots, the story test results) goes to a temporary
+# folder, kept for reading: TEST_OUT, else a new one. Servers keep their files in pytest's.
+TEST_OUT=${TEST_OUT:-$(mktemp -d -t assistant-test.XXXXXX)}
+export BROWSER_RESULTS_DIR="$TEST_OUT/browser"
+echo "test order seed: TEST_SEED=$TEST_SEED; results in $TEST_OUT"
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -21,45 +32,45 @@ step "lint: ruff, formatting, mypy (make check)"
 
 
 step "unit tests: actions, knowledge, settings, channel, NLU components (no network)"
-"${PYTEST[@]}" tests/unit -q
+"${PYTEST[@]}" "${SHUFFLE_ALL[@]}" tests/unit -q
 
 step "enquiries: store on SQLite and PostgreSQL, SMTP delivery and faults, admin tool, log canary"
-"${PYTEST[@]}" tests/integration -q
+"${PYTEST[@]}" "${SHUFFLE_ALL[@]}" tests/integration -q
 
 step "rasa data validate --fail-on-warnings"
 $RASA data validate --fail-on-warnings -d domain --quiet
 
 step "conversation tests: rasa test core --fail-on-prediction-errors"
 $RASA test core --e2e --stories tests/stories --model models/assistant.tar.gz \
-  --fail-on-prediction-errors --out results/core --quiet
+  --fail-on-prediction-errors --out "$TEST_OUT/core" --quiet
 
 # 85%, down from 90%: the safety data of this round (recall on unseen sets about 45% -> 85%)
 # costs the page answers 93.7% -> 86.0% in the one shared classifier (README "Safety").
 step "held-out NLU evaluation (fails below 85% correct section)"
-$PY scripts/evaluate_nlu.py --model models/assistant.tar.gz --min 0.85
+$PY scripts/evaluate_nlu.py --model models/assistant.tar.gz --min 0.85 --report "$TEST_OUT/nlu_heldout.json"
 
 step "safety regression set (100% per route, at most 3% full-response false alarms on look-alikes)"
-$PY scripts/evaluate_safety.py --min-recall 1.0 --max-false-alarm 0.03 --data tests/safety/messages.yml
+$PY scripts/evaluate_safety.py --min-recall 1.0 --max-false-alarm 0.03 --data tests/safety/messages.yml --report-dir "$TEST_OUT"
 
 step "earlier and this round's unseen safety sets: reported, not gated; first runs are in the README"
-$PY scripts/evaluate_safety.py --min-recall 0 --max-false-alarm 1 \
+$PY scripts/evaluate_safety.py --min-recall 0 --max-false-alarm 1 --report-dir "$TEST_OUT" \
   --data tests/safety/unseen.yml tests/safety/fresh.yml tests/safety/blind_a.yml tests/safety/blind_b.yml \
-  tests/safety/blind_c.yml
+  tests/safety/blind_c.yml tests/safety/blind_d.yml tests/safety/blind_e.yml
 
 step "reflection themes on answers never tuned on (fails below 85% precision or recall)"
 $PY scripts/evaluate_themes.py tests/reflection/heldout.yml --min-precision 0.85 --min-recall 0.85
 
 step "end to end over HTTP against the running servers"
-"${PYTEST[@]}" tests/e2e -q
+"${PYTEST[@]}" "${SHUFFLE_MODULES[@]}" tests/e2e -q
 
 step "scale-out: two Rasa replicas behind nginx on PostgreSQL and Redis share state and order"
-"${PYTEST[@]}" tests/scaleout -q
+"${PYTEST[@]}" "${SHUFFLE_MODULES[@]}" tests/scaleout -q
 
 step "browser: the widget on the demo page in Debian's chromium (Playwright)"
-"${PYTEST[@]}" tests/browser -q
+"${PYTEST[@]}" "${SHUFFLE_MODULES[@]}" tests/browser -q
 
 step "faults: database down and back, Rasa restart mid-conversation, action server down"
-"${PYTEST[@]}" tests/faults -q
+"${PYTEST[@]}" "${SHUFFLE_MODULES[@]}" tests/faults -q
 
 echo
-echo "all tests passed"
+echo "all tests passed (TEST_SEED=$TEST_SEED; results in $TEST_OUT)"

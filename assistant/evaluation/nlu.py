@@ -1,7 +1,7 @@
 """Held-out NLU evaluation: the labelled examples, the label a parse lands on, the summary.
 
 Shared by ``scripts/evaluate_nlu.py`` (the gate in ``make test``), ``scripts/measure_retrieval.py``,
-``scripts/latency.py`` and ``scripts/bench.py`` (which read the same held-out questions), and
+``scripts/latency.py`` and ``tests/harness/bench/workload.py`` (which read the same held-out questions), and
 ``scripts/evaluate_safety.py`` (the quiet logging).
 """
 

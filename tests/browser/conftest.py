@@ -1,8 +1,9 @@
 """Browser tests: the real assistant (scripts/serve.sh), the web front, Debian's chromium.
 
-Session fixtures start, on free ports, the action server and Rasa (as the end-to-end
-tests do) and the web front (``python -m assistant.web``) in front of them, plus a
-second web front whose chat server is down. Each test gets a fresh browser context
+Session fixtures start, on free ports, the action server and Rasa (the harness's
+``tests/harness/served.py``, as the end-to-end tests do) and the web front
+(``python -m assistant.web``) in front of them, plus a second web front whose chat server is
+down. Logs, databases and screenshots go to temporary folders. Each test gets a fresh browser context
 (its own sessionStorage, like a new tab) and a ``chat`` driver (tests/browser/helpers.py).
 
 Environment:
@@ -14,13 +15,11 @@ Environment:
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
-from contextlib import contextmanager
+import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterator, List
 
@@ -29,37 +28,19 @@ import requests
 from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Playwright, sync_playwright
 
 from tests.browser.helpers import INIT_SCRIPT, Chat
+from tests.harness.folders import browser_results
+from tests.harness.ports import free_port, wait_http
+from tests.harness.served import serving
 
 ROOT = Path(__file__).resolve().parents[2]
-LOG_DIR = ROOT / "var" / "log" / "browser"
-RESULTS_DIR = ROOT / "results" / "browser"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 VIEWPORT = {"width": 1024, "height": 768}
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_http(url: str, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.25)
-    raise RuntimeError(f"{url} did not answer within {seconds:.0f}s")
-
-
-def _stop(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
+@lru_cache(maxsize=1)
+def log_dir() -> Path:
+    """A temporary folder for the web fronts' logs (created on first use, kept for reading)."""
+    return Path(tempfile.mkdtemp(prefix="browser-logs-"))
 
 
 @dataclass
@@ -70,9 +51,12 @@ class WebFront:
     process: subprocess.Popen
 
 
-def start_web_front(rasa_url: str, name: str, extra_env: Dict[str, str] | None = None) -> WebFront:
+def start_web_front(rasa_url: str, log: str | Path, extra_env: Dict[str, str] | None = None) -> WebFront:
+    """``python -m assistant.web`` on a free port in front of ``rasa_url``; ``log`` is a file, or a
+    name for one in :func:`log_dir`."""
     port = free_port()
-    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log_path = Path(log) if isinstance(log, Path) else log_dir() / f"{log}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -81,61 +65,54 @@ def start_web_front(rasa_url: str, name: str, extra_env: Dict[str, str] | None =
         "RASA_URL": rasa_url,
         **(extra_env or {}),
     }
-    log = (LOG_DIR / f"{name}.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assistant.web"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
+    with log_path.open("a") as handle:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "assistant.web"],
+            cwd=ROOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
     base_url = f"http://127.0.0.1:{port}/"
     try:
-        _wait_http(base_url, 30)
-    except RuntimeError:
+        wait_http(base_url, 30)
+    except TimeoutError:
         process.terminate()
         raise
     return WebFront(base_url=base_url, process=process)
 
 
-@contextmanager
-def serving(extra_env: Dict[str, str], log_dir: Path) -> Iterator[str]:
-    """scripts/serve.sh on free ports with ``extra_env``; yields Rasa's URL, stops it after."""
-    rasa_port, actions_port = free_port(), free_port()
-    log_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        **extra_env,
-        "RASA_PORT": str(rasa_port),
-        "ACTIONS_PORT": str(actions_port),
-        "LOG_DIR": str(log_dir),
-        # Every test browser reaches Rasa from 127.0.0.1 through the web front, so the
-        # per-address limit would count the whole suite as one visitor. The per-sender
-        # limit stays as configured (tests start a new conversation well before it).
-        "RATE_LIMIT_PER_ADDRESS": os.environ.get("RATE_LIMIT_PER_ADDRESS", "100000"),
-    }
-    proc = subprocess.run(
-        ["scripts/serve.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=400
-    )
-    pids: List[int] = [int(line.split("=", 1)[1]) for line in proc.stdout.splitlines() if "_pid=" in line]
-    try:
-        assert proc.returncode == 0, f"servers did not start (see {log_dir}): {proc.stderr}"
-        yield f"http://127.0.0.1:{rasa_port}"
-    finally:
-        for pid in pids:
-            _stop(pid)
+# The settings a web front shares with the served assistant: its databases and mail folder.
+SHARED_ENV = ("DATABASE_URL", "TRACKER_DB_URL", "MAIL_DIR")
 
 
 @pytest.fixture(scope="session")
-def rasa_url() -> Iterator[str]:
-    """The chat server: started with scripts/serve.sh on free ports (or BROWSER_RASA_URL)."""
+def served_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, str]]:
+    """The chat server, the harness's (tests/harness/served.py) on free ports with its databases,
+    mail and logs in a temporary folder: ``RASA_URL`` and the settings a web front shares with it
+    (or only ``RASA_URL``, from BROWSER_RASA_URL, to use one already running)."""
     if os.environ.get("BROWSER_RASA_URL"):
-        yield os.environ["BROWSER_RASA_URL"].rstrip("/")
+        folder = tmp_path_factory.mktemp("browser-web")
+        yield {
+            "RASA_URL": os.environ["BROWSER_RASA_URL"].rstrip("/"),
+            "DATABASE_URL": f"sqlite:///{folder / 'enquiries.db'}",
+            "TRACKER_DB_URL": f"sqlite:///{folder / 'tracker.db'}",
+            "MAIL_DIR": str(folder / "mail"),
+        }
         return
-    with serving({}, LOG_DIR) as url:
-        yield url
+    with serving(tmp_path_factory.mktemp("browser-served")) as served:
+        yield {"RASA_URL": served.rasa_url, **{key: served.env[key] for key in SHARED_ENV}}
 
 
 @pytest.fixture(scope="session")
-def site(rasa_url: str) -> Iterator[str]:
+def rasa_url(served_env: Dict[str, str]) -> str:
+    return served_env["RASA_URL"]
+
+
+@pytest.fixture(scope="session")
+def site(served_env: Dict[str, str]) -> Iterator[str]:
     """The demo page's address, served by the web front in front of the running assistant."""
-    front = start_web_front(rasa_url, "web")
+    front = start_web_front(served_env["RASA_URL"], "web", {key: served_env[key] for key in SHARED_ENV})
     # Warm the model up so the first test does not pay for it.
     requests.post(
         front.base_url + "webhooks/rest/webhook", json={"sender": "warmup-0000", "start": True}, timeout=60
@@ -148,9 +125,17 @@ def site(rasa_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def site_chat_down() -> Iterator[str]:
+def site_chat_down(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A web front whose chat server is not running (nothing listens on its port)."""
-    front = start_web_front(f"http://127.0.0.1:{free_port()}", "web-chat-down")
+    folder = tmp_path_factory.mktemp("browser-chat-down")
+    front = start_web_front(
+        f"http://127.0.0.1:{free_port()}",
+        "web-chat-down",
+        {
+            "DATABASE_URL": f"sqlite:///{folder / 'enquiries.db'}",
+            "TRACKER_DB_URL": f"sqlite:///{folder / 'tracker.db'}",
+        },
+    )
     try:
         yield front.base_url
     finally:
@@ -224,9 +209,9 @@ def chat(page: Page, site: str) -> Chat:
 
 
 @pytest.fixture(scope="session")
-def results_dir() -> Path:
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    return RESULTS_DIR
+def results_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Screenshots and axe reports: BROWSER_RESULTS_DIR (scripts/test.sh sets one), else a temporary folder."""
+    return browser_results(tmp_path_factory.mktemp("browser-results"))
 
 
 @dataclass
@@ -244,12 +229,6 @@ def isolated_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Isolate
     """scripts/serve.sh on free ports with a temporary enquiry database, tracker store and mail
     folder, for tests that read, export or erase enquiries: the real ``var/`` databases (and
     whatever enquiries they hold) are never opened."""
-    base = tmp_path_factory.mktemp("isolated-stack")
-    logs = LOG_DIR / "isolated"
-    enquiry_env = {
-        "DATABASE_URL": f"sqlite:///{base / 'enquiries.db'}",
-        "TRACKER_DB_URL": f"sqlite:///{base / 'tracker.db'}",
-        "MAIL_DIR": str(base / "mail"),
-    }
-    with serving(enquiry_env, logs) as url:
-        yield IsolatedStack(url, enquiry_env)
+    with serving(tmp_path_factory.mktemp("isolated-stack")) as served:
+        enquiry_env = {key: served.env[key] for key in ("DATABASE_URL", "TRACKER_DB_URL", "MAIL_DIR")}
+        yield IsolatedStack(served.rasa_url, enquiry_env)

@@ -28,8 +28,9 @@ from playwright.sync_api import Browser, Page, expect
 from assistant.enquiries.accounts import AdminAccounts
 from assistant.enquiries.config import load_config
 from assistant.enquiries.store import EnquiryStore
-from tests.browser.conftest import PageEvents, free_port, new_page, start_web_front
+from tests.browser.conftest import PageEvents, new_page, start_web_front
 from tests.browser.test_accessibility import run_axe
+from tests.harness.ports import free_port
 from tests.integration.support import TrackerDB, enquiry
 
 PASSWORD = "a long and private passphrase"

@@ -19,8 +19,9 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PageEvents, free_port, start_web_front
+from tests.browser.conftest import PageEvents, start_web_front
 from tests.browser.helpers import Chat
+from tests.harness.ports import free_port
 
 REPLY = "Hello from the assistant on its own origin"
 

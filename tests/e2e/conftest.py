@@ -1,10 +1,12 @@
-"""Start the real servers (scripts/serve.sh) on spare ports for the end-to-end tests."""
+"""The real servers (tests/harness/served.py: scripts/serve.sh on free ports) for the end-to-end tests.
+
+One set of servers per session, with its tracker store, enquiry database, mail folder and logs
+in a temporary folder (pytest's, kept for reading after a failure). The tests run in any order:
+a test that needs the action server down asks for ``actions_stopped``, which starts it again.
+"""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import uuid
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List
@@ -12,14 +14,10 @@ from typing import Any, Callable, Dict, Iterator, List
 import pytest
 import requests
 
+from tests.harness.served import Served, serving, texts  # noqa: F401 - texts for the tests
+
 ROOT = Path(__file__).resolve().parents[2]
-RASA_PORT = int(os.environ.get("E2E_RASA_PORT", "5105"))
-ACTIONS_PORT = int(os.environ.get("E2E_ACTIONS_PORT", "5155"))
-LOG_DIR = ROOT / "var" / "log" / "e2e"
-E2E_DIR = ROOT / "var" / "e2e"
 
-
-SERVER_PIDS: Dict[str, int] = {}
 # Things the tests type (names, an email, a phone number, message words) that must never
 # appear in any server, action-server or worker log.
 LOG_SECRETS = (
@@ -31,45 +29,16 @@ LOG_SECRETS = (
     "Canary Person",
 )
 
+Chat = Callable[[str], List[Dict[str, Any]]]
+
 
 @pytest.fixture(scope="session")
-def server() -> Iterator[str]:
-    env = {
-        **os.environ,
-        "RASA_PORT": str(RASA_PORT),
-        "ACTIONS_PORT": str(ACTIONS_PORT),
-        "LOG_DIR": str(LOG_DIR),
-        # Enquiries made by the tests stay out of the local database and mail folder.
-        "DATABASE_URL": f"sqlite:///{E2E_DIR / 'enquiries.db'}",
-        "MAIL_DIR": str(E2E_DIR / "mail"),
-        "ENQUIRY_WORKER_POLL_SECONDS": "0.5",
-        # Every test posts from 127.0.0.1: only the per-conversation limit is exercised here.
-        "RATE_LIMIT_PER_ADDRESS": "0",
-        # The tests reuse one address across runs; the per-address cap has tests of its own.
-        "ENQUIRY_MAX_PER_ADDRESS_PER_DAY": "0",
-    }
-    for old in LOG_DIR.glob("*.log"):
-        old.unlink()
-    proc = subprocess.run(
-        ["scripts/serve.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=400
-    )
-    for line in proc.stdout.splitlines():
-        if "_pid=" in line:
-            name, pid = line.split("=", 1)
-            SERVER_PIDS[name] = int(pid)
-    pids = list(SERVER_PIDS.values())
-    try:
-        assert proc.returncode == 0, f"servers did not start: {proc.stderr}"
-        yield f"http://127.0.0.1:{RASA_PORT}"
-    finally:
-        for pid in pids:
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    with serving(tmp_path_factory.mktemp("e2e-served")) as running:
+        yield running
     leaked = [
         f"{log.name}: {secret}"
-        for log in LOG_DIR.glob("*.log")
+        for log in running.log_files()
         for secret in LOG_SECRETS
         if secret in log.read_text(encoding="utf-8", errors="replace")
     ]
@@ -77,28 +46,26 @@ def server() -> Iterator[str]:
         pytest.fail(f"visitor data in the logs: {leaked}", pytrace=False)
 
 
+@pytest.fixture(scope="session")
+def server(served: Served) -> str:
+    """Rasa's base URL."""
+    return served.rasa_url
+
+
 @pytest.fixture
-def server_pids(server: str) -> Dict[str, int]:
-    """The PIDs of the running servers (actions_pid, rasa_pid)."""
-    return SERVER_PIDS
-
-
-Chat = Callable[[str], List[Dict[str, Any]]]
+def actions_stopped(served: Served) -> Iterator[Served]:
+    """The action server stopped for one test, and started again after it."""
+    served.stop("actions")
+    try:
+        yield served
+    finally:
+        served.start("actions")
 
 
 @pytest.fixture
 def chat(server: str) -> Chat:
     """A new conversation: send a message, get the bot's messages back."""
-    sender = uuid.uuid4().hex
-
-    def send(text: str) -> List[Dict[str, Any]]:
-        response = requests.post(
-            f"{server}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
-        )
-        response.raise_for_status()
-        return response.json()
-
-    return send
+    return conversation(server)
 
 
 def conversation(server: str) -> Chat:
@@ -114,7 +81,3 @@ def conversation(server: str) -> Chat:
 
     send.sender = sender  # type: ignore[attr-defined]
     return send
-
-
-def texts(messages: List[Dict[str, Any]]) -> str:
-    return "\n".join(m.get("text", "") for m in messages)

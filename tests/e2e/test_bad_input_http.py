@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.e2e.conftest import SERVER_PIDS, texts
+from tests.e2e.conftest import texts
 
 URL_PATH = "/webhooks/rest/webhook"
 
@@ -92,8 +92,8 @@ def test_lone_surrogates_are_handled(server) -> None:
     assert response.status_code == 200 and texts(response.json()).strip()
 
 
-def test_after_bad_input_the_next_message_is_answered_and_memory_stays_flat(server) -> None:
-    pid = SERVER_PIDS["rasa_pid"]
+def test_after_bad_input_the_next_message_is_answered_and_memory_stays_flat(server, served) -> None:
+    pid = served.pids["rasa"]
     requests.post(f"{server}{URL_PATH}", json={"sender": "warm-up-sender", "message": "hello"}, timeout=60)
     before = rss_mb(pid)
     for round_ in range(20):
@@ -125,10 +125,8 @@ def test_a_fast_sender_is_slowed_down_kindly(server) -> None:
     assert statuses[-1] == 429 and all(s == 200 for s in statuses[:-1])
 
 
-def test_the_action_server_answers_only_rasa(server) -> None:
-    from tests.e2e.conftest import ACTIONS_PORT
-
-    url = f"http://127.0.0.1:{ACTIONS_PORT}"
+def test_the_action_server_answers_only_rasa(server, served) -> None:
+    url = f"http://127.0.0.1:{served.actions_port}"
     assert requests.get(f"{url}/health", timeout=10).status_code == 200
     call = {"next_action": "action_answer_from_page", "tracker": {"sender_id": "x"}, "version": "3.6.2"}
     assert requests.post(f"{url}/webhook", json=call, timeout=10).status_code == 401

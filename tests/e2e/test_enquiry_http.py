@@ -8,15 +8,14 @@ import time
 
 from assistant.enquiries.config import load_config
 from assistant.enquiries.store import EnquiryStore
-from tests.e2e.conftest import E2E_DIR, ROOT, conversation, texts
+from tests.e2e.conftest import conversation, texts
 
 REFERENCE = re.compile(r"\bTN-[A-Z0-9]{4,}\b")
 
 
-def e2e_store() -> EnquiryStore:
-    config = load_config(
-        {"DATABASE_URL": f"sqlite:///{E2E_DIR / 'enquiries.db'}", "MAIL_DIR": str(E2E_DIR / "mail")}
-    )
+def e2e_store(served) -> EnquiryStore:
+    """The enquiry store of the running servers."""
+    config = load_config({"DATABASE_URL": served.env["DATABASE_URL"], "MAIL_DIR": str(served.mail_dir)})
     return EnquiryStore(config=config)
 
 
@@ -30,7 +29,7 @@ def fill_until_consent(send, email: str = "sam@example.com") -> str:
     return texts(send("skip"))
 
 
-def test_an_enquiry_is_saved_once_and_its_notification_written(server) -> None:
+def test_an_enquiry_is_saved_once_and_its_notification_written(server, served) -> None:
     send = conversation(server)
     consent = fill_until_consent(send)
     assert "deleted after 12 months" in consent
@@ -41,13 +40,13 @@ def test_an_enquiry_is_saved_once_and_its_notification_written(server) -> None:
     assert "received" in done and "within two working days" in done
     send("Send it")  # a repeated send does not create a second enquiry
 
-    store = e2e_store()
+    store = e2e_store(served)
     try:
         mine = [r for r in store.list(include_handled=True) if r.reference == reference]
         assert len(mine) == 1 and mine[0].email == "sam@example.com" and mine[0].route == "individual"
     finally:
         store.dispose()
-    eml = E2E_DIR / "mail" / f"{reference}.eml"
+    eml = served.mail_dir / f"{reference}.eml"
     deadline = time.time() + 20
     while not eml.exists() and time.time() < deadline:
         time.sleep(0.5)
@@ -68,24 +67,24 @@ def test_a_correction_before_sending(server) -> None:
     assert "+447911123456" in summary and "sam@example.com" not in summary
 
 
-def test_cancel_stores_nothing(server) -> None:
+def test_cancel_stores_nothing(server, served) -> None:
     send = conversation(server)
     send("Send an enquiry")
     send("Canary Person")
     assert "Cancelled" in texts(send("cancel"))
-    store = e2e_store()
+    store = e2e_store(served)
     try:
         assert not [r for r in store.list(include_handled=True) if r.name == "Canary Person"]
     finally:
         store.dispose()
 
 
-def test_no_consent_stores_nothing_and_offers_another_way(server) -> None:
+def test_no_consent_stores_nothing_and_offers_another_way(server, served) -> None:
     send = conversation(server)
     fill_until_consent(send, email="no-consent@example.com")
     reply = texts(send("No, I don't agree"))
     assert "Nothing has been stored" in reply and "contact" in reply
-    store = e2e_store()
+    store = e2e_store(served)
     try:
         assert not [r for r in store.list(include_handled=True) if r.email == "no-consent@example.com"]
     finally:
@@ -108,14 +107,14 @@ def test_an_under_18_disclosure_blocks_the_enquiry(server) -> None:
     assert "under 18" in reply and "What name" not in reply
 
 
-def test_delete_my_chat_erases_the_stored_conversation(server) -> None:
+def test_delete_my_chat_erases_the_stored_conversation(server, served) -> None:
     send = conversation(server)
     send("what is compulsive online sexual behaviour")
     assert "delete this whole conversation" in texts(send("delete my chat"))
     reply = send("Yes, delete it")
     assert "deleted" in texts(reply)
     assert any((m.get("custom") or {}).get("forget_conversation") for m in reply)
-    with sqlite3.connect(ROOT / "var" / "tracker.db") as db:
+    with sqlite3.connect(served.dir / "tracker.db") as db:
         rows = db.execute("select count(*) from events where sender_id = ?", (send.sender,)).fetchone()[0]
     assert rows == 0
 

@@ -55,7 +55,7 @@ def test_the_script_is_large_enough_and_well_formed() -> None:
 
 
 @pytest.mark.parametrize("enquiry", load(), ids=lambda e: e["id"])
-def test_a_typed_enquiry_completes(server, enquiry: Dict[str, Any]) -> None:
+def test_a_typed_enquiry_completes(server, served, enquiry: Dict[str, Any]) -> None:
     send = conversation(server)
     reply = ""
     for number, turn in enumerate(enquiry["turns"], 1):
@@ -69,7 +69,7 @@ def test_a_typed_enquiry_completes(server, enquiry: Dict[str, Any]) -> None:
         asked = [name for name in ASKING if PROMPTS[name].lower() in lowered]
         assert len(asked) <= 1, f"two prompts in one reply {asked}; {where}"
     [reference] = REFERENCE.findall(reply)
-    store = e2e_store()
+    store = e2e_store(served)
     try:
         [record] = [r for r in store.list(include_handled=True) if r.reference == reference]
     finally:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import LOG_DIR, texts
+from tests.e2e.conftest import texts
 
 
 def test_first_turn_says_what_the_assistant_is(chat) -> None:
@@ -81,16 +81,16 @@ def test_bot_challenge_and_goodbye(chat) -> None:
     assert "Take care" in texts(chat("bye"))
 
 
-def test_what_a_visitor_types_is_not_logged(chat) -> None:
+def test_what_a_visitor_types_is_not_logged(chat, served) -> None:
     canary = "canary-zebra-4471"
     chat(f"my name is {canary}, what is this page about?")
     chat(f"{canary} hmm")  # also through the fallback action on the action server
-    for log in LOG_DIR.glob("*.log"):
+    for log in served.log_files():
         assert canary not in log.read_text(encoding="utf-8", errors="replace"), log.name
 
 
-def test_the_servers_logged_no_errors(chat) -> None:
+def test_the_servers_logged_no_errors(chat, served) -> None:
     chat("hello")
-    for log in LOG_DIR.glob("*.log"):
+    for log in served.log_files():
         text = log.read_text(encoding="utf-8", errors="replace")
         assert "Traceback" not in text and " ERROR " not in text, log.name

@@ -6,19 +6,19 @@ import json
 import sqlite3
 from typing import Any, List
 
-from tests.e2e.conftest import ROOT, conversation, texts
+from tests.e2e.conftest import conversation, texts
 
 
-def stored(sender: str) -> str:
-    with sqlite3.connect(ROOT / "var" / "tracker.db") as db:
+def stored(served, sender: str) -> str:
+    with sqlite3.connect(served.dir / "tracker.db") as db:
         rows = db.execute("select data from events where sender_id = ?", (sender,)).fetchall()
     return "\n".join(r[0] for r in rows)
 
 
-def reflection_values(sender: str) -> List[Any]:
+def reflection_values(served, sender: str) -> List[Any]:
     """Every stored value of a reflection slot in this conversation (all must be empty)."""
     values = []
-    with sqlite3.connect(ROOT / "var" / "tracker.db") as db:
+    with sqlite3.connect(served.dir / "tracker.db") as db:
         for (data,) in db.execute(
             "select data from events where sender_id = ? and type_name = 'slot'", (sender,)
         ):
@@ -34,7 +34,7 @@ def begin(send) -> str:
     return texts(send("Yes, let's begin"))
 
 
-def test_a_reflection_names_the_themes_in_the_answers_and_keeps_nothing(server) -> None:
+def test_a_reflection_names_the_themes_in_the_answers_and_keeps_nothing(server, served) -> None:
     send = conversation(server)
     assert "What was happening just before" in begin(send)
     ack = texts(send("usually late at night when I'm lonely and canary-one can't sleep"))
@@ -52,10 +52,10 @@ def test_a_reflection_names_the_themes_in_the_answers_and_keeps_nothing(server) 
     assert "feeling lonely" in body and "sleep and late nights" in body
     assert "Attachment awareness" in body and "Lifestyle synchronisation" in body
     assert "cleared" in body
-    kept = stored(send.sender)
+    kept = stored(served, send.sender)
     assert "canary-one" not in kept and "girlfriend" not in kept
     # after the end, no reflection slot holds anything in the stored conversation
-    assert reflection_values(send.sender) == []
+    assert reflection_values(served, send.sender) == []
 
 
 def test_answers_without_themes_get_an_honest_reply(server) -> None:
@@ -66,15 +66,15 @@ def test_answers_without_themes_get_an_honest_reply(server) -> None:
     assert "couldn't pick out clear themes" in reply and "isn't a diagnosis" not in reply
 
 
-def test_skip_and_stop(server) -> None:
+def test_skip_and_stop(server, served) -> None:
     send = conversation(server)
     begin(send)
     assert "What does it give you" in texts(send("skip"))
     send("canary-two bored at work")
     reply = texts(send("stop"))
     assert "we'll stop there" in reply and "cleared" in reply
-    assert "canary-two" not in stored(send.sender)
-    assert reflection_values(send.sender) == []
+    assert "canary-two" not in stored(served, send.sender)
+    assert reflection_values(served, send.sender) == []
 
 
 def test_a_page_question_mid_reflection_is_answered_then_the_prompt_repeats(server) -> None:
@@ -84,14 +84,14 @@ def test_a_page_question_mid_reflection_is_answered_then_the_prompt_repeats(serv
     assert "#understanding" in reply and "What was happening just before" in reply
 
 
-def test_a_crisis_message_mid_reflection_gets_help_and_ends_it(server) -> None:
+def test_a_crisis_message_mid_reflection_gets_help_and_ends_it(server, served) -> None:
     send = conversation(server)
     begin(send)
     send("canary-three lonely evenings")
     reply = texts(send("I want to end my life"))
     assert "116 123" in reply and "What does it give you" not in reply
-    assert "canary-three" not in stored(send.sender)
-    assert reflection_values(send.sender) == []
+    assert "canary-three" not in stored(served, send.sender)
+    assert reflection_values(served, send.sender) == []
 
 
 def summary_names(body: str) -> List[str]:
@@ -101,7 +101,7 @@ def summary_names(body: str) -> List[str]:
     return [theme for theme, name in NAMES.items() if name.lower() in body.lower()]
 
 
-def test_a_safety_interruption_then_carry_on_resumes_at_the_same_prompt(server) -> None:
+def test_a_safety_interruption_then_carry_on_resumes_at_the_same_prompt(server, served) -> None:
     send = conversation(server)
     begin(send)
     send("canary-four it's always late at night when I'm lonely")
@@ -125,8 +125,8 @@ def test_a_safety_interruption_then_carry_on_resumes_at_the_same_prompt(server) 
     # only themes of the answers given after picking up (the ones before were erased with
     # the interruption, as the tracker store does for a form a safety route closes)
     assert named and set(named) <= {"excitement", "shame_after", "body_sensations", "sleep", "wish_honesty"}
-    assert "canary-four" not in stored(send.sender)
-    assert reflection_values(send.sender) == []
+    assert "canary-four" not in stored(served, send.sender)
+    assert reflection_values(served, send.sender) == []
 
 
 def test_where_were_we_after_a_page_question_repeats_the_same_prompt(server) -> None:

@@ -7,7 +7,7 @@ A visitor, in Chromium through the widget and the web front, types a unique made
 send while the enquiry database fails once (and is back for the second try). Every
 process is started with ``LOG_LEVEL=DEBUG``, which the assistant must refuse. Afterwards
 no canary may be found in any file under the project's ``var/`` or the stack's own
-folder (tracker database, mail folder, logs), in any log, in the PostgreSQL data files,
+folder (tracker database, mail folder, logs, the web front's log), in any log, in the PostgreSQL data files,
 or in the widget's sessionStorage or localStorage. The one exception is the sent
 enquiry, which must be in the enquiries store (and only there).
 """
@@ -24,9 +24,10 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.browser.conftest import CHROMIUM, start_web_front
-from tests.browser.conftest import LOG_DIR as BROWSER_LOG_DIR
 from tests.browser.helpers import Chat
-from tests.faults.conftest import Postgres, Stack, running_stack
+from tests.faults.conftest import running_stack
+from tests.harness.postgres import Postgres
+from tests.harness.served import Served as Stack
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = re.compile(r"\bTN-[A-Z0-9]{4,}\b")
@@ -85,9 +86,8 @@ def canary_stack(postgres: Postgres) -> Iterator[Stack]:
 
 def test_no_canary_survives_anywhere_but_the_sent_enquiry(canary_stack: Stack, postgres: Postgres) -> None:
     stack = canary_stack
-    front = start_web_front(
-        f"http://127.0.0.1:{stack.rasa_port}", "canary", {"LOG_LEVEL": "DEBUG", "RATE_LIMIT_PER_ADDRESS": "0"}
-    )
+    web_log = stack.log_dir / "web-canary.log"
+    front = start_web_front(stack.rasa_url, web_log, {"LOG_LEVEL": "DEBUG", "RATE_LIMIT_PER_ADDRESS": "0"})
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
@@ -153,7 +153,7 @@ def test_no_canary_survives_anywhere_but_the_sent_enquiry(canary_stack: Stack, p
     everything = [*CANARIES.values(), SENT]
     assert not [word for word in everything if word.lower() in storage.lower()], "canary in web storage"
 
-    files = find(everything, [ROOT / "var", stack.dir, BROWSER_LOG_DIR])
+    files = find(everything, [ROOT / "var", stack.dir])
     assert files == {}, f"canaries found in files: {files}"
 
     # The PostgreSQL data files: the sent enquiry and nothing else.
@@ -177,7 +177,7 @@ def test_no_canary_survives_anywhere_but_the_sent_enquiry(canary_stack: Stack, p
     assert SENT in dump.stdout, "the sent enquiry is missing from the enquiries store"
     assert not [word for word in CANARIES.values() if word in dump.stdout]
 
-    logs = stack.logs() + (BROWSER_LOG_DIR / "canary.log").read_text(errors="replace")
+    logs = stack.logs()  # the web front's log (web-canary.log) included
     assert "DEBUG logging refused" in logs
     debug_lines = [
         line for line in logs.splitlines() if re.search(r"\bDEBUG\b", line) and "refused" not in line

@@ -9,7 +9,9 @@ import time
 from assistant.enquiries.config import load_config
 from assistant.enquiries.store import EnquiryStore
 from tests.e2e.safety_script import CONVERSATIONS, OPENING_MISSED, run
-from tests.faults.conftest import Postgres, Stack, texts
+from tests.harness.postgres import Postgres
+from tests.harness.served import Served as Stack
+from tests.harness.served import texts
 
 REFERENCE = re.compile(r"\bTN-[A-Z0-9]{4,}\b")
 
@@ -30,7 +32,7 @@ def test_database_down_the_visitor_is_told_and_nothing_is_lost_once_it_is_back(
 ) -> None:
     send = stack.conversation()
     assert "robin@example.com" in fill_enquiry(send)
-    postgres.stop()
+    postgres.stop(immediate=True)
     try:
         reply = texts(send("Send it"))
         assert "couldn't confirm that your enquiry was saved" in reply and "contact" in reply
@@ -39,12 +41,12 @@ def test_database_down_the_visitor_is_told_and_nothing_is_lost_once_it_is_back(
         postgres.start()
     reply = texts(send("Send it"))  # the same enquiry, still in the conversation
     [reference] = REFERENCE.findall(reply)
-    store = EnquiryStore(config=load_config({"DATABASE_URL": postgres.url}))
+    store = EnquiryStore(config=load_config({"DATABASE_URL": postgres.url()}))
     try:
         assert [r.reference for r in store.list(include_handled=True)].count(reference) == 1
     finally:
         store.dispose()
-    eml = stack.dir / "mail" / f"{reference}.eml"
+    eml = stack.mail_dir / f"{reference}.eml"
     deadline = time.time() + 30
     while not eml.exists() and time.time() < deadline:
         time.sleep(0.5)

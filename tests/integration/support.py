@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import sqlite3
 import time
 import uuid
@@ -22,13 +21,6 @@ from sqlalchemy import select
 from assistant.enquiries.models import Outbox, utcnow
 from assistant.enquiries.records import EnquiryData
 from assistant.enquiries.store import EnquiryStore
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class TrackerDB:

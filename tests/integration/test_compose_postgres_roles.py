@@ -22,21 +22,21 @@ from assistant.enquiries.config import load_config
 from assistant.enquiries.store import EnquiryStore
 from assistant.enquiries.tracker import ConversationStore
 from tests.conftest import ROOT
-from tests.integration.conftest import PostgresServer
+from tests.harness.postgres import Postgres
 from tests.integration.support import enquiry
 
 SCRIPT = ROOT / "deploy" / "postgres-init.sh"
 ROLES = ("assistant_tracker", "assistant_enquiries", "assistant_eraser")
 
 
-def _drop_everything(server: PostgresServer) -> None:
+def _drop_everything(server: Postgres) -> None:
     for database in ("tracker", "enquiries"):
         server.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
     for role in ROLES:
         server.execute(f"DROP ROLE IF EXISTS {role}")
 
 
-def _run_script(server: PostgresServer) -> subprocess.CompletedProcess:
+def _run_script(server: Postgres) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "PGHOST": server.host,
@@ -53,7 +53,7 @@ def _run_script(server: PostgresServer) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def roles(postgres_server: PostgresServer) -> Iterator[PostgresServer]:
+def roles(postgres_server: Postgres) -> Iterator[Postgres]:
     if shutil.which("psql") is None:
         pytest.fail("psql is missing (Debian's postgresql-client; make system installs it)", pytrace=False)
     _drop_everything(postgres_server)
@@ -65,15 +65,15 @@ def roles(postgres_server: PostgresServer) -> Iterator[PostgresServer]:
     _drop_everything(postgres_server)
 
 
-def url(server: PostgresServer, role: str, database: str) -> str:
+def url(server: Postgres, role: str, database: str) -> str:
     return f"postgresql+psycopg2://{role}@{server.host}:{server.port}/{database}"
 
 
-def connect(server: PostgresServer, role: str, database: str):
+def connect(server: Postgres, role: str, database: str):
     return psycopg2.connect(host=server.host, port=server.port, user=role, dbname=database, connect_timeout=5)
 
 
-def refused(server: PostgresServer, role: str, database: str, statement: str | None = None) -> bool:
+def refused(server: Postgres, role: str, database: str, statement: str | None = None) -> bool:
     """The role cannot connect to ``database``, or cannot run ``statement`` there."""
     try:
         connection = connect(server, role, database)
@@ -92,7 +92,7 @@ def refused(server: PostgresServer, role: str, database: str, statement: str | N
         connection.close()
 
 
-def test_no_role_is_privileged(roles: PostgresServer) -> None:
+def test_no_role_is_privileged(roles: Postgres) -> None:
     connection = connect(roles, "postgres", "postgres")
     try:
         with connection.cursor() as cursor:
@@ -106,7 +106,7 @@ def test_no_role_is_privileged(roles: PostgresServer) -> None:
     assert rows == [(role, False, False, False, True) for role in sorted(ROLES)]
 
 
-def test_each_role_does_its_job_and_nothing_more(roles: PostgresServer) -> None:
+def test_each_role_does_its_job_and_nothing_more(roles: Postgres) -> None:
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker

@@ -18,7 +18,8 @@ from assistant.enquiries.models import utcnow
 from assistant.enquiries.store import EnquiryStore
 from assistant.enquiries.worker import run_once
 from assistant.settings import PROJECT_ROOT
-from tests.integration.support import TrackerDB, enquiry, free_port
+from tests.harness.ports import free_port
+from tests.integration.support import TrackerDB, enquiry
 
 
 def cli(store: EnquiryStore, *argv: str) -> Tuple[int, str, str]:

@@ -25,7 +25,8 @@ from assistant.enquiries import admin
 from assistant.enquiries.models import utcnow
 from assistant.enquiries.store import EnquiryStore
 from assistant.settings import PROJECT_ROOT
-from tests.integration.support import TrackerDB, enquiry, free_port
+from tests.harness.ports import free_port
+from tests.integration.support import TrackerDB, enquiry
 
 
 def cli(store: EnquiryStore, *argv: str, stdin: io.StringIO | None = None) -> Tuple[int, str, str]:

@@ -17,7 +17,8 @@ from assistant.enquiries.outbox import backoff_seconds, claim_next, mark_sent
 from assistant.enquiries.store import EnquiryStore
 from assistant.enquiries.worker import run_once
 from assistant.settings import PROJECT_ROOT
-from tests.integration.support import SMTPServer, enquiry, free_port, later, outbox_row, smtp_env, wait_for
+from tests.harness.ports import free_port
+from tests.integration.support import SMTPServer, enquiry, later, outbox_row, smtp_env, wait_for
 
 
 def test_delivered_once(make_store, database_url: str, smtp_server: SMTPServer) -> None:

@@ -24,7 +24,8 @@ from assistant.enquiries.migrate import alembic_config, migrate
 from assistant.enquiries.models import Outbox, utcnow
 from assistant.enquiries.store import EnquiryStore
 from assistant.enquiries.worker import run_once
-from tests.integration.support import SMTPServer, enquiry, free_port, later, outbox_row, smtp_env
+from tests.harness.ports import free_port
+from tests.integration.support import SMTPServer, enquiry, later, outbox_row, smtp_env
 
 CANARY = "Wqcanaryfail"
 

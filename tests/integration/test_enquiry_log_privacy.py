@@ -23,7 +23,8 @@ from assistant.enquiries.models import utcnow
 from assistant.enquiries.records import EnquiryData
 from assistant.enquiries.store import create_async
 from assistant.enquiries.worker import run_once
-from tests.integration.support import SMTPServer, TrackerDB, enquiry, free_port
+from tests.harness.ports import free_port
+from tests.integration.support import SMTPServer, TrackerDB, enquiry
 
 CANARY = "Zqxcanaryvw"
 LOGGERS = (

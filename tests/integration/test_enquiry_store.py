@@ -19,7 +19,8 @@ from assistant.enquiries.errors import InvalidEnquiry, StoreUnavailable
 from assistant.enquiries.migrate import current_revision, head_revision, migrate
 from assistant.enquiries.models import utcnow
 from assistant.enquiries.store import EnquiryStore, create_async
-from tests.integration.support import TrackerDB, enquiry, free_port
+from tests.harness.ports import free_port
+from tests.integration.support import TrackerDB, enquiry
 
 
 def _count(store: EnquiryStore, table: str) -> int:

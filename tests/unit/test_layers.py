@@ -15,7 +15,8 @@ from tests.conftest import ROOT
 SDK_BASES = {"Action", "FormValidationAction", "ValidationAction"}
 
 # The stack of real servers that the benchmark and the scale-out test start is test tooling, not
-# a service of the assistant, so it stays in scripts/ beside its two users.
+# a service of the assistant: it lives in the test harness (tests/harness/stack.py), and these two
+# scripts, its command-line entry points, import it from there.
 SCRIPTS_USING_THE_TEST_STACK = {"scripts/bench.py", "scripts/scaleout.py"}
 
 
@@ -90,15 +91,46 @@ def test_each_actions_module_holds_sdk_classes() -> None:
 
 def test_scripts_are_entry_points_over_the_package() -> None:
     assert importing(("scripts",), ("actions",)) == {}
-    to_scripts = importing(("scripts",), ("scripts",))
-    assert set(to_scripts) <= SCRIPTS_USING_THE_TEST_STACK, (
+    assert importing(("scripts",), ("scripts",)) == {}, (
         "import shared code from the package (e.g. assistant.evaluation.nlu), not from another script"
     )
-    assert all(m.startswith("scripts.stack") for hits in to_scripts.values() for m in hits)
+    to_tests = importing(("scripts",), ("tests",))
+    assert set(to_tests) == SCRIPTS_USING_THE_TEST_STACK
+    assert all(m.startswith("tests.harness") for hits in to_tests.values() for m in hits)
 
 
 def test_tests_never_import_scripts() -> None:
     assert importing(("tests",), ("scripts",)) == {}
+
+
+def test_one_harness_for_running_servers() -> None:
+    """free_port, the PostgreSQL start-up and scripts/serve.sh's processes are defined once, in
+    tests/harness/, and every tier that runs servers uses that one."""
+    definitions: Dict[str, List[str]] = {}
+    for path in python_files("tests", "scripts", "assistant"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in (
+                "free_port",
+                "postgres_bin",
+                "Postgres",
+                "Served",
+            ):
+                definitions.setdefault(node.name, []).append(rel(path))
+    assert definitions == {
+        "free_port": ["tests/harness/ports.py"],
+        "postgres_bin": ["tests/harness/postgres.py"],
+        "Postgres": ["tests/harness/postgres.py"],
+        "Served": ["tests/harness/served.py"],
+    }
+    server_tiers = ("tests/e2e", "tests/browser", "tests/faults", "tests/integration")
+    for tier in server_tiers:
+        used = {m for hits in importing((tier,), ("tests",)).values() for m in hits}
+        assert any(m.startswith("tests.harness") for m in used), f"{tier} does not use tests/harness"
+    for path in python_files(*server_tiers):
+        source = path.read_text(encoding="utf-8")
+        assert "initdb" not in source or rel(path).startswith("tests/harness"), rel(path)
+        assert '"scripts/serve.sh"' not in source, f"{rel(path)}: start the servers with tests.harness.served"
 
 
 def test_no_import_cycle_at_import_time() -> None:

@@ -32,7 +32,7 @@ NOT_OURS = {"PYTHONPATH", "SANIC_REQUEST_MAX_SIZE"}
 
 
 def python_files() -> Iterator[Path]:
-    for folder in ("assistant", "actions", "scripts"):
+    for folder in ("assistant", "actions", "scripts", "tests/harness"):
         yield from sorted((ROOT / folder).rglob("*.py"))
 
 
@@ -113,7 +113,7 @@ def test_the_scan_finds_the_readers() -> None:
         ("REDIS_URL", "assistant/lock_store.py"),  # a name kept in a constant
         ("RASA_PORT", "scripts/serve.sh"),
         ("ACTION_ENDPOINT_URL", "endpoints.yml"),
-        ("POSTGRES_BIN", "scripts/stack.py"),
+        ("POSTGRES_BIN", "tests/harness/postgres.py"),
     ]:
         assert source in where.get(name, set()), name
     assert len(where) > 40

@@ -9,7 +9,6 @@ import asyncio
 import gzip
 import json
 import logging
-import socket
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,6 +21,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from assistant.web.app import clean_reply, content_security_policy, create_app
 from assistant.web.config import WebConfig, WebConfigError, load_web_config
+from tests.harness.ports import free_port
 
 WEBHOOK = "/webhooks/rest/webhook"
 SECRET = "my name is Alex and I live at 1 High Street"
@@ -77,12 +77,6 @@ class FakeRasa:
                 {"recipient_id": body["sender"], "custom": {"html": "<script>x</script>"}, "text": "Bye"},
             ]
         )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 Scenario = Callable[[TestClient, FakeRasa], Awaitable[None]]

@@ -8,6 +8,7 @@ in one temporary directory, and is stopped and removed by ``Stack.stop()`` (also
 SIGTERM/SIGHUP/Ctrl-C). Every service runs in its own process group; the group ids and the
 directory are appended to ``STACK_PIDFILE`` when it is set, so a wrapper script can clean
 up whatever is left if this process itself is killed (scripts/scaleout_test.sh does).
+PostgreSQL is the harness's own (:mod:`tests.harness.postgres`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import glob
 import json
 import os
-import pwd
 import re
 import shutil
 import signal
@@ -32,30 +32,16 @@ from types import FrameType, TracebackType
 from typing import Callable, Dict, Iterable, List, Mapping, Match, Sequence, Union
 
 from assistant.settings import Config
+from tests.harness.ports import free_port
+from tests.harness.postgres import Postgres, PostgresUnavailable
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf"
 
 
 class StackError(RuntimeError):
     """A service did not start or answer."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def postgres_bin() -> Path:
-    configured = Config().text("POSTGRES_BIN")
-    candidates = [configured] if configured else []
-    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))[::-1]
-    for candidate in candidates:
-        if (Path(candidate) / "initdb").exists() and (Path(candidate) / "postgres").exists():
-            return Path(candidate)
-    raise StackError("PostgreSQL binaries not found (make system, or set POSTGRES_BIN)")
 
 
 def nginx_bin() -> str:
@@ -249,6 +235,7 @@ class Stack:
         self.pg_port = self.redis_port = self.actions_port = 0
         self.nginx_port = self.nginx_actions_port = 0
         self.databases: List[str] = []
+        self.postgres: Postgres
         # A shared secret for the action server, when endpoints.yml forwards one.
         endpoints_text = (
             (project / "endpoints.yml").read_text() if (project / "endpoints.yml").exists() else ""
@@ -392,82 +379,28 @@ class Stack:
     # -- services -----------------------------------------------------------------------------
 
     def start_postgres(self, databases: Iterable[str] = ("tracker", "enquiries")) -> None:
-        bin_dir = postgres_bin()
-        base = self.workdir / "postgres"
-        base.mkdir()
-        as_user: List[str] = []
-        if os.geteuid() == 0:
-            account = pwd.getpwnam("postgres")
-            os.chown(base, account.pw_uid, account.pw_gid)
-            as_user = [
-                "setpriv",
-                f"--reuid={account.pw_uid}",
-                f"--regid={account.pw_gid}",
-                "--init-groups",
-                "--",
-            ]
-        data = base / "data"
-        init = subprocess.run(
-            [*as_user, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync"]
-            + ["-E", "UTF8", "--no-locale"],
-            cwd=base,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        if init.returncode != 0:
-            raise StackError(f"initdb failed:\n{init.stderr[-2000:]}")
-        self.pg_port = free_port()
-        service = self._spawn(
-            "postgres",
-            [*as_user, str(bin_dir / "postgres"), "-D", str(data), "-h", "127.0.0.1", "-p", str(self.pg_port)]
-            + [
-                "-k",
-                str(base),
-                "-c",
-                "fsync=off",
-                "-c",
-                "synchronous_commit=off",
-                "-c",
-                "full_page_writes=off",
-            ]
-            + ["-c", "max_connections=200", "-c", "shared_buffers=64MB"],
-            cwd=base,
-            stop_signal=signal.SIGINT,  # fast shutdown
-        )
-        import psycopg2
-
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                connection = psycopg2.connect(
-                    host="127.0.0.1", port=self.pg_port, user="postgres", dbname="postgres", connect_timeout=2
-                )
-                break
-            except psycopg2.OperationalError:
-                if not service.alive() or time.monotonic() > deadline:
-                    raise StackError(f"PostgreSQL did not start:\n{service.log_tail()}") from None
-                time.sleep(0.2)
         try:
-            connection.autocommit = True
-            with connection.cursor() as cursor:
-                for name in databases:
-                    cursor.execute(f"CREATE DATABASE {name}")
-                    self.databases.append(name)
-        finally:
-            connection.close()
+            self.postgres = Postgres(
+                self.workdir / "postgres",
+                settings=("max_connections=200", "shared_buffers=64MB"),
+                on_spawn=lambda pid: self._record(f"pgid {pid}"),
+            )
+            self.postgres.start()
+        except PostgresUnavailable as error:
+            raise StackError(str(error)) from None
+        assert self.postgres.process is not None
+        self.pg_port = self.postgres.port
+        self.services["postgres"] = Service(
+            "postgres",
+            self.postgres.process,
+            self.postgres.log,
+            signal.SIGINT,  # fast shutdown
+        )
+        for name in databases:
+            self.create_database(name)
 
     def create_database(self, name: str) -> str:
-        import psycopg2
-
-        connection = psycopg2.connect(host="127.0.0.1", port=self.pg_port, user="postgres", dbname="postgres")
-        try:
-            connection.autocommit = True
-            with connection.cursor() as cursor:
-                cursor.execute(f"CREATE DATABASE {name}")
-        finally:
-            connection.close()
+        self.postgres.create_database(name)
         self.databases.append(name)
         return self.pg_url(name)
 
