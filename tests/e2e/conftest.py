@@ -55,11 +55,8 @@ def server(served: Served) -> str:
 @pytest.fixture
 def actions_stopped(served: Served) -> Iterator[Served]:
     """The action server stopped for one test, and started again after it."""
-    served.stop("actions")
-    try:
+    with served.stopped("actions"):
         yield served
-    finally:
-        served.start("actions")
 
 
 @pytest.fixture

@@ -42,7 +42,16 @@ def running_stack(postgres: Postgres, **env: str) -> Iterator[Served]:
         yield served
 
 
+# What the fault tests type that no log may hold, whichever order they ran in (checked once
+# every test of the module has used the stack).
+LOG_SECRETS = ("robin@example.com", "Robin", "lonely evenings", "feeling wanted", "kill myself")
+
+
 @pytest.fixture(scope="module")
 def stack(postgres: Postgres) -> Iterator[Served]:
     with running_stack(postgres) as started:
         yield started
+        logs = started.logs()
+    leaked = [secret for secret in LOG_SECRETS if secret in logs]
+    if leaked:
+        pytest.fail(f"visitor words in the logs after the faults: {leaked}", pytrace=False)

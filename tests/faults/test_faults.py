@@ -70,33 +70,27 @@ def test_action_server_down_page_answers_and_safety_still_work_and_booking_is_ho
     in_reflection = stack.conversation()
     in_reflection("I'd like to reflect")
     assert "What was happening just before" in texts(in_reflection("Yes, let's begin"))
-    stack.stop("actions")
-    # A safety message inside a form is answered although the form's validation can't run.
-    assert "116 123" in texts(in_form("I want to kill myself"))
-    assert "Childline" in texts(in_reflection("I'm 15"))
-    assert "116 123" in texts(in_reflection("Get help now"))
-    send = stack.conversation()
-    assert "#understanding" in texts(send("How is it different from porn?"))
-    assert "116 123" in texts(send("I want to kill myself"))
-    assert "Childline" in texts(send("I'm 15"))
-    other = stack.conversation()
-    contact = texts(other("Get in touch"))
-    assert "enquiry" in contact and "contact" in contact
-    reply = texts(other("Send an enquiry"))
-    assert "isn't responding" in reply and "contact" in reply
-    # Every scripted conversation after a disclosure (follow-ups, mixed routes, check-ins)
-    # is answered inside Rasa: nothing of it needs the action server.
-    failed = {}
-    for script in CONVERSATIONS:
-        if any(t.get("expect") == "page" for t in script["turns"]):
-            continue  # page answers that fall to the page search need the action server
-        problems = run(stack.conversation(), script)
-        if problems and problems != [OPENING_MISSED]:  # openings are measured in tests/e2e
-            failed[script["name"]] = problems
-    assert not failed, failed
-
-
-def test_no_fault_put_visitor_words_in_the_logs(stack: Stack) -> None:
-    logs = stack.logs()
-    for secret in ("robin@example.com", "Robin", "lonely evenings", "feeling wanted", "kill myself"):
-        assert secret not in logs, secret
+    with stack.stopped("actions"):
+        # A safety message inside a form is answered although the form's validation can't run.
+        assert "116 123" in texts(in_form("I want to kill myself"))
+        assert "Childline" in texts(in_reflection("I'm 15"))
+        assert "116 123" in texts(in_reflection("Get help now"))
+        send = stack.conversation()
+        assert "#understanding" in texts(send("How is it different from porn?"))
+        assert "116 123" in texts(send("I want to kill myself"))
+        assert "Childline" in texts(send("I'm 15"))
+        other = stack.conversation()
+        contact = texts(other("Get in touch"))
+        assert "enquiry" in contact and "contact" in contact
+        reply = texts(other("Send an enquiry"))
+        assert "isn't responding" in reply and "contact" in reply
+        # Every scripted conversation after a disclosure (follow-ups, mixed routes, check-ins)
+        # is answered inside Rasa: nothing of it needs the action server.
+        failed = {}
+        for script in CONVERSATIONS:
+            if any(t.get("expect") == "page" for t in script["turns"]):
+                continue  # page answers that fall to the page search need the action server
+            problems = run(stack.conversation(), script)
+            if problems and problems != [OPENING_MISSED]:  # openings are measured in tests/e2e
+                failed[script["name"]] = problems
+        assert not failed, failed

@@ -102,6 +102,15 @@ class Served:
             os.kill(pid, signal.SIGKILL)
             wait_gone(pid, 10)
 
+    @contextmanager
+    def stopped(self, part: str) -> Iterator[None]:
+        """``part`` stopped for the block and started again after it (whatever the block did)."""
+        self.stop(part)
+        try:
+            yield
+        finally:
+            self.start(part)
+
     def stop_all(self) -> None:
         for part in list(self.pids):
             self.stop(part)
