@@ -129,9 +129,9 @@ class ValidateReflectionForm(FormValidationAction):
             dispatcher.utter_message(response=question_answer)
             logger.info("reflection prompt=%s question answered, prompt repeated", slot)
             return {slot: None}
-        hits = find_hits(text)
-        known = list(tracker.get_slot(THEMES_SLOT) or [])
         short = slot.removeprefix("reflect_")
+        hits = find_hits(text, short)
+        known = list(tracker.get_slot(THEMES_SLOT) or [])
         ack = acknowledgement(hits, short)
         if ack:
             dispatcher.utter_message(response=f"utter_reflect_ack_{short}", themes=ack)

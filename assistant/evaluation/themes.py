@@ -29,6 +29,7 @@ import yaml
 
 from assistant.reflection import THEMES, ThemeFinder, get_finder
 from assistant.reflection.compose import entries, named_themes
+from assistant.reflection.finder import WISHING_PROMPT
 from assistant.settings import DEFAULT_SPACY_MODEL, PROJECT_ROOT
 
 
@@ -97,7 +98,7 @@ def score(pairs: Iterable[Tuple[Sequence[str], Sequence[str]]]) -> Scores:
 
 def evaluate(finder: ThemeFinder, answers: Sequence[Answer]) -> Tuple[Scores, List[Tuple[Answer, List[str]]]]:
     """Scores of ``finder`` on ``answers``, and what it found for each answer."""
-    found = [(answer, finder.find(answer.text)) for answer in answers]
+    found = [(answer, finder.find(answer.text, answer.prompt == WISHING_PROMPT)) for answer in answers]
     return score((answer.themes, themes) for answer, themes in found), found
 
 
@@ -117,7 +118,7 @@ def summary_check(finder: ThemeFinder, answers: Sequence[Answer]) -> Tuple[int, 
     for n, group in enumerate(reflections(answers)):
         carried: List[str] = []
         for answer in group:
-            carried += entries(finder.find_hits(answer.text))
+            carried += entries(finder.find_hits(answer.text, answer.prompt == WISHING_PROMPT))
         present = {theme for answer in group for theme in answer.themes}
         for theme in named_themes(carried):
             named += 1

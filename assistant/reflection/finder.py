@@ -8,12 +8,17 @@ from assistant.reflection import themes as theme_patterns
 from assistant.reflection.themes import ThemeHit
 from assistant.settings import get_settings
 
+# The reflection's prompt that asks what the visitor wants: its answers are wishes as they stand.
+WISHING_PROMPT = "instead"
 
-def find_hits(text: str) -> List[ThemeHit]:
-    """The themes of one answer with their strength and a short phrase around each (for this turn only)."""
+
+def find_hits(text: str, prompt: str = "") -> List[ThemeHit]:
+    """The themes of one answer (to ``prompt``, e.g. "before") with their strength and a short
+    phrase around each (for this turn only)."""
     if not text.strip():
         return []
-    return theme_patterns.get_finder(str(get_settings().spacy_model)).find_hits(text)
+    finder = theme_patterns.get_finder(str(get_settings().spacy_model))
+    return finder.find_hits(text, wishing=prompt == WISHING_PROMPT)
 
 
 def find_themes(text: str) -> List[str]:

@@ -108,6 +108,8 @@ CUES: Dict[str, Dict[Mode, Sequence[Cue]]] = {
             [w("no"), w("friends", "mates", "company", "social")],
             [w("empty"), w("house", "flat", "home", "bed", "apartment", "room")],
             [w("house", "flat", "home", "room", "place"), lem("be"), ADV, w("empty", "quiet", "silent")],
+            # "house empty", "flat dead quiet": the same without a verb
+            [w("house", "flat", "home", "room", "place"), ADV, w("empty", "quiet", "silent")],
             [w("the"), w("quiet", "silence"), w("in"), w("the", "my"), w("house", "flat", "home", "room")],
             [w("someone", "somebody"), w("to"), lem("hold", "cuddle", "hug", "wake", "share", "laugh")],
             [w("for", "some", "any", "need", "want", "miss", "missing", "crave", "craving"), w("company")],
@@ -650,6 +652,9 @@ CUES: Dict[str, Dict[Mode, Sequence[Cue]]] = {
             "communication", "communicate",
             [lem("talk", "speak"), ADV, w("properly", "openly", "honestly", "frankly")],
             [lem("talk", "speak"), w("about"), w("it", "this", "things", "everything", "what")],
+            # "to be able to tell him", "tell my wife": telling, wished for
+            [lem("tell"), w("him", "her", "them", "my", "partner", "wife", "husband", "girlfriend", "boyfriend",
+                            "someone", "somebody", "people", "everyone", "the")],
         ],
         Mode.FIXED: [
             [w("no"), w("more"), w("secrets", "secret", "lies", "lying", "hiding", "sneaking")],
@@ -785,6 +790,7 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
         [lem("eat", "food"), ADV, w(*BAD_FEELINGS)],
         [w("a", "what"), w("shame")],
         [w("house", "flat", "home", "room", "place"), lem("be"), ADV, w("empty")],
+        [w("house", "flat", "home", "room", "place"), ADV, w("empty")],
         [w("dirty"), w("talk", "talking", "chat", "messages", "pics", "photos")],
         [lem("talk"), w("dirty")],
         [w("empty"), w("house", "flat", "home", "bed", "room", "apartment", "evening", "evenings", "weekends",
@@ -808,6 +814,9 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
     ],
     "secrecy": [
         [lem("pretend"), w("to"), w("work", "listen", "watch", "read", "sleep")],
+        # "no one to hide it from", "nothing to hide": there is no secret
+        [w("no", "nobody", "nothing", "noone"), opt(w("one")), w("to"), lem("hide", "lie", "sneak"),
+         opt(w("it", "anything", "this")), opt(w("from", "to"))],
         # "no one knows me better than my wife": knowing the visitor, not knowing about it
         [w("nobody", "no"), opt(w("one")), opt(ANY), opt(ANY), lem("know"), w("me", "him", "her", "them", "us")],
         [w("without"), w("noticing", "realising", "realizing")],  # the visitor's own, not hiding from someone
@@ -874,6 +883,8 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
     ],
     "wish_connection": [
         [w("up"), w("to"), w("date")],
+        # "a relationship where I don't have to hide anything": the wish is what the clause says
+        [w("a", "the"), w("relationship", "marriage"), w("where", "in", "that", "without")],
         [w("our", "my", "his", "her", "their"), w("relationship", "relationships")],  # described, not wished for
         [opt(w("healthier", "healthy", "better", "balanced", "normal")), w("relationship"), w("with"),
          opt(w("my", "the")), w("phone", "food", "alcohol", "myself", "porn", "apps", "screens", "technology", "money",

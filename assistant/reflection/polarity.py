@@ -234,6 +234,25 @@ def dismissed_later(doc: Doc, end: int) -> bool:
     return False
 
 
+_DENYING_AUX = frozenset({"do", "did", "am", "was", "have", "ever"})
+
+
+def denied_by_the_speaker(doc: Doc, end: int) -> bool:
+    """A later "but I don't" / "but I'm not" takes back what the clause says of others or in
+    general: "people say you feel empty afterwards but I don't"."""
+    stop = doc[end - 1].sent.end
+    for i in range(end, stop - 2):
+        if doc[i].lower_ != "but" or doc[i + 1].lower_ != "i":
+            continue
+        j = i + 2
+        if j < stop and doc[j].lower_ in _DENYING_AUX:
+            j += 1
+        if j < stop and doc[j].lower_ in ("not", "never"):
+            after = j + 1
+            return after >= stop or doc[after].is_punct or doc[after].lower_ in ("i", "really", "at")
+    return False
+
+
 def moved_object(doc: Doc, end: int) -> bool:
     """The negation moves the cue's object, not the cue: "not secret from my wife but from my kids",
     "not anxious about work but about money" (the same preposition again after "but")."""
@@ -285,8 +304,12 @@ def in_after_sentence(doc: Doc, start: int) -> bool:
     return any(t.lower_ in _AFTER_WORDS for t in doc[start].sent)
 
 
-def affirmed(doc: Doc, start: int, end: int, mode: Mode) -> bool:
-    """Whether the cue ``doc[start:end]`` of this ``mode`` counts as a theme in the visitor's words."""
+def affirmed(doc: Doc, start: int, end: int, mode: Mode, wishing: bool = False) -> bool:
+    """Whether the cue ``doc[start:end]`` of this ``mode`` counts as a theme in the visitor's words.
+
+    ``wishing``: the answer is to a question about what the visitor wants ("what would you like
+    more of instead?"), so a wish needs no wish word of its own.
+    """
     if mode is Mode.FIXED:
         return True
     if impact_negated(doc, start):
@@ -295,12 +318,14 @@ def affirmed(doc: Doc, start: int, end: int, mode: Mode) -> bool:
         return negation_bound(doc, start) or not (dismissed_after(doc, end) or dismissed_later(doc, end))
     if mode is Mode.TOPIC:
         return not (negation_bound(doc, start) or dismissed_after(doc, end) or dismissed_later(doc, end))
-    if dismissed_after(doc, end) or (
-        negated_before(doc, start, mode is Mode.WISH) and not moved_object(doc, end)
+    if (
+        dismissed_after(doc, end)
+        or denied_by_the_speaker(doc, end)
+        or (negated_before(doc, start, mode is Mode.WISH) and not moved_object(doc, end))
     ):
         return False
     if mode is Mode.WISH:
-        return framed_as_wish(doc, start, end)
+        return wishing or framed_as_wish(doc, start, end)
     if mode is Mode.AFTER:
         return in_after_sentence(doc, start)
     if mode is Mode.UNLESS_AFTER:

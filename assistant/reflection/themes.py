@@ -134,15 +134,16 @@ class ThemeFinder:
         self._compiled: _Compiled | None = None
         self._lemmas: Dict[str, str] = {}
 
-    def find(self, text: str) -> List[str]:
+    def find(self, text: str, wishing: bool = False) -> List[str]:
         """Theme ids affirmed in ``text``, in order of first appearance, without repeats."""
-        return [hit.theme for hit in self.find_hits(text)]
+        return [hit.theme for hit in self.find_hits(text, wishing)]
 
-    def find_hits(self, text: str) -> List[ThemeHit]:
+    def find_hits(self, text: str, wishing: bool = False) -> List[ThemeHit]:
         """The themes affirmed in ``text`` with how often each came up and a short phrase around it.
 
         Ordered as ``find`` orders theme ids. ``quote`` is taken from ``text`` itself, for an
         acknowledgement in the same turn only; ``cue`` holds only words of the cue patterns.
+        ``wishing``: ``text`` answers the question about what the visitor wants instead.
         """
         if not text or not text.strip():
             return []
@@ -157,7 +158,7 @@ class ThemeFinder:
                 continue  # overlaps a match already counted for this theme
             if any(s <= start and end <= e for s, e in excluded.get(theme, ())):
                 continue
-            if affirmed(doc, start, end, Mode(mode)):
+            if affirmed(doc, start, end, Mode(mode), wishing):
                 spans.setdefault(theme, []).append((start, end))
         order = sorted(spans, key=lambda theme: (spans[theme][0][0], _ORDER[theme]))
         hits = []

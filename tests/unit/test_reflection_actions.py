@@ -54,7 +54,7 @@ def fake_themes(monkeypatch):
     """Answers mapped to theme ids; each hit quotes the answer, as the finder would."""
     found: Dict[str, List[str]] = {}
 
-    def hits(text: str) -> List[ThemeHit]:
+    def hits(text: str, prompt: str = "") -> List[ThemeHit]:
         return [ThemeHit(theme, 1, n, quote=text, cue="") for n, theme in enumerate(found.get(text, []))]
 
     monkeypatch.setattr(reflection, "find_hits", hits)

@@ -330,3 +330,50 @@ def test_focus_areas_of_found_themes(finder: ThemeFinder) -> None:
 def test_focus_areas_rejects_unknown_ids() -> None:
     with pytest.raises(KeyError):
         focus_areas(["boredom", "not_a_theme"])
+
+
+@pytest.mark.parametrize(
+    "text, absent",
+    [
+        ("people say you feel empty afterwards but I don't, I feel fine", "shame_after"),
+        ("they reckon you get lonely doing this but I'm not", "loneliness"),
+        ("single, so there's no one to hide it from", "secrecy"),
+        ("I've got nothing to hide from my wife", "secrecy"),
+    ],
+)
+def test_a_theme_the_visitor_takes_back_or_has_no_one_for_is_not_found(
+    finder: ThemeFinder, text: str, absent: str
+) -> None:
+    assert absent not in finder.find(text)
+
+
+@pytest.mark.parametrize(
+    "text, theme",
+    [
+        ("the gym and proper sleep, talking openly with my wife, seeing my mates", "wish_honesty"),
+        ("the gym and proper sleep, talking openly with my wife, seeing my mates", "wish_connection"),
+        ("gym, sleep, honesty with my partner and my mates again", "wish_honesty"),
+    ],
+)
+def test_an_answer_to_what_you_want_instead_is_a_wish_as_it_stands(
+    finder: ThemeFinder, text: str, theme: str
+) -> None:
+    """Answers to the "instead" prompt are wishes without a wish word of their own; the same words
+    elsewhere describe, and are not wishes."""
+    assert theme in finder.find(text, wishing=True)
+    assert theme not in finder.find(text)
+
+
+def test_the_finder_reads_the_instead_prompt_as_wishing() -> None:
+    from assistant.reflection.finder import WISHING_PROMPT, find_hits
+
+    text = "the gym and proper sleep, talking openly with my wife, seeing my mates"
+    assert WISHING_PROMPT == "instead"
+    assert "wish_honesty" in [hit.theme for hit in find_hits(text, "instead")]
+    assert "wish_honesty" not in [hit.theme for hit in find_hits(text, "before")]
+
+
+def test_telling_someone_is_a_wish_only_when_wished() -> None:
+    finder = get_finder(DEFAULT_SPACY_MODEL)
+    assert "wish_honesty" in finder.find("I'd like to be able to tell him")
+    assert "wish_honesty" not in finder.find("I told him last week")
