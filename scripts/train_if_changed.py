@@ -34,7 +34,9 @@ def fingerprint(config: Path) -> str:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
     pipeline = ROOT / "var" / "spacy" / "en_pipeline"
-    digest.update(os.path.realpath(pipeline).encode())
+    # Which pipeline (en_vectors or en_blank), relative to the checkout, so a clone or a moved
+    # checkout with the same inputs gets the same fingerprint.
+    digest.update(os.path.relpath(os.path.realpath(pipeline), ROOT).encode())
     meta = pipeline / "meta.json"
     if meta.exists():
         digest.update(meta.read_bytes())
