@@ -9,7 +9,14 @@ Runs after the classifiers and before the safety override (which still has the l
 - a bare follow-up ("what do you mean?", "tell me more", "why?", "the second one") becomes
   ``followup_plain``, ``followup_more`` or ``followup_item``, whatever the classifier made of
   a message that short; the response generator answers it from the latest page answer
-  (assistant/answers.py). Longer follow-ups are left to the classifier, trained on them.
+  (assistant/answers.py). Longer follow-ups are left to the classifier, trained on them;
+- a short request to stop ("ok stop", "can we stop this please") becomes ``stop``, and a short
+  "ok ready" / "let's begin" becomes ``affirm``: typed in a form, the classifier's guess
+  between them and an answer was taken as the answer ("ok stop" read as a wish for control);
+- a request to do the reflection ("is there some kind of reflection I can do here?") becomes
+  ``start_reflection`` when the classifier read it as a question (about privacy or the page);
+- a request to book or contact Tim ("I want to book a session", "I'd like to reach out to
+  Tim") becomes ``contact`` when the classifier read it as a question the page doesn't answer.
 """
 
 from __future__ import annotations
@@ -92,6 +99,39 @@ _ITEM = re.compile(
     r"(?:first|second|third|fourth|fifth|sixth|last|1st|2nd|3rd|4th|5th|6th|number\s+[1-6]|no\s*[1-6]|[1-6])"
     r"(?:\s+one)?(?:\s+please)?$"
 )
+# A short request to stop what is running. Not "I want to stop": in the reflection that is
+# an answer (a wish to stop the behaviour), and elsewhere it is about the behaviour too.
+_STOP_REQUEST = re.compile(
+    r"^(?:(?:ok|okay|right|fine|no|nah|actually|sorry|um|hmm|please|pls|wait)\s+)*"
+    r"(?:(?:can|could)\s+(?:we|i|you)\s+(?:please\s+)?|let'?s\s+|just\s+|please\s+|pls\s+)?"
+    r"(?:stop|end|quit|cancel)"
+    r"(?:\s+(?:it|this|that|now|here|there|the reflection|the questions|these questions|please|pls|"
+    r"for now|thanks|thank you|already))*$"
+)
+# A short "ready" or "let's begin": a yes to "Would you like to begin?".
+_READY = re.compile(
+    r"^(?:(?:ok|okay|right|yes|yeah|yep|sure|alright|all right|fine)\s+)*"
+    r"(?:i'?m\s+ready|im\s+ready|ready|begin|start|let'?s\s+(?:begin|start|go|do it|do this)|"
+    r"go ahead|go for it|(?:i'?m|im)\s+in)(?:\s+(?:now|then|please|pls))*$"
+)
+# Asking for the reflection ("is there a reflection I can do", "walk me through the reflection").
+_ASK_REFLECTION = re.compile(
+    r"\b(?:do|start|begin|try|have|go through|give|walk me through|take me through|use)\b.{0,40}"
+    r"\b(?:reflect\w*|self reflection)\b|\breflect\w*\b.{0,30}\b(?:i|we) (?:can|could) (?:do|try|use)\b"
+)
+# Asking to book or get in touch, without asking what it costs or where.
+_BOOK = re.compile(
+    r"\b(?:want|wanna|like|love|need|can i|could i|how (?:do|can) i|may i|help me|ready to|time to|"
+    r"i'?d rather)\b.{0,15}"
+    r"\b(?:book|make an appointment|reach out to|get in touch with|contact|speak to|speak with|talk to|"
+    r"talk with|see|email|message|work with)\b.{0,20}"
+    r"\b(?:tim|tim norton|him|a session|an appointment|the therapist|a therapist|someone)\b"
+)
+# ... unless it asks what the page doesn't say about it: cost, place, format, waiting.
+_BOOK_NOT = re.compile(
+    r"\b(?:cost|price|how much|fee|fees|where|insurance|nhs|how long|wait(?:ing)?|online|in person|"
+    r"video|zoom|remote(?:ly)?|face to face|evening|weekend|available|availability)\b"
+)
 _STRIP = re.compile(r"[^\w\s']+")
 # "Delete this conversation" is the command, not a question about deleting: the classifier
 # may read it as ``privacy`` (whose delete answer explains the command), so a request to
@@ -131,6 +171,29 @@ def privacy_reading(text: str, intent: str | None) -> str | None:
         return "start_reflection"
     if not _ABOUT_PRIVACY.search(words):
         return FALLBACK_INTENT
+    return None
+
+
+# What the classifier may make of a request it wasn't trained on in these words.
+_QUESTION_READINGS = {"privacy", "faq", "not_on_page", FALLBACK_INTENT, "safety_can_tim_help", "out_of_scope"}
+
+
+def request_reading(text: str, intent: str | None) -> str | None:
+    """``stop``, ``affirm``, ``start_reflection`` or ``contact`` for a short request the
+    classifier read as something else, else None."""
+    words = normalise(text)
+    if not words:
+        return None
+    short = len(words.split()) <= 7
+    if short and _STOP_REQUEST.match(words) and intent != "stop":
+        return "stop"
+    if short and _READY.match(words) and intent != "affirm":
+        return "affirm"
+    if intent in _QUESTION_READINGS:
+        if _ASK_REFLECTION.search(words) and not _ABOUT_KEEPING.search(words):
+            return "start_reflection"
+        if _BOOK.search(words) and not _BOOK_NOT.search(words) and intent != "safety_can_tim_help":
+            return "contact"
     return None
 
 
@@ -184,6 +247,8 @@ class ConversationGate(GraphComponent):
                 intent = "delete_chat"
             elif privacy_reading(text, current) is not None:
                 intent = privacy_reading(text, current)
+            elif request_reading(text, current) is not None:
+                intent = request_reading(text, current)
             else:
                 intent = bare_followup(text)
             if intent is not None:

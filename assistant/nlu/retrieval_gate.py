@@ -11,6 +11,12 @@ one is within ``clarify_margin`` of it, the message keeps its intent and gets
 ``clarify_sections`` (the two or three closest sections): the response generator
 then asks "Did you mean ...?" with a button for each (assistant/nlg.py), instead of
 guessing. Both values are measured (README, "How answers are chosen").
+
+The selector is trained on every retrieval intent together, so for a message the classifier
+read as a question about the chat's privacy, its top answer can belong to
+another intent ("can Tim see what I'm writing?" answered with the page's silence on
+availability). For the chat's privacy (``own_answers``) the answer is the best one of the
+intent itself, set under the intent's own key, which Rasa's retrieval action reads first.
 """
 
 from __future__ import annotations
@@ -51,6 +57,9 @@ class RetrievalConfidenceGate(GraphComponent):
             "retrieval_intents": ["faq", "not_on_page"],
             "clarify_below": 0.0,  # 0: never ask
             "clarify_margin": 0.0,
+            # Not "feeling": read as a feeling, a page question ("which apps does this cover?")
+            # is better answered by the selector's page answer than by a feeling's.
+            "own_answers": ["privacy"],
         }
 
     def __init__(self, config: Dict[str, Any]) -> None:
@@ -58,6 +67,7 @@ class RetrievalConfidenceGate(GraphComponent):
         self._intents = set(config["retrieval_intents"])
         self._clarify_below = float(config.get("clarify_below", 0.0))
         self._clarify_margin = float(config.get("clarify_margin", 0.0))
+        self._own_answers = set(config.get("own_answers") or ())
 
     @classmethod
     def create(
@@ -73,6 +83,12 @@ class RetrievalConfidenceGate(GraphComponent):
         for message in messages:
             intent = message.get(INTENT) or {}
             name = intent.get(INTENT_NAME_KEY)
+            if name in self._own_answers:
+                own = own_answer(message.get("response_selector") or {}, name)
+                if own is not None:
+                    selector = dict(message.get("response_selector") or {})
+                    selector[name] = own
+                    message.set("response_selector", selector, add_to_output=True)
             if name not in self._intents:
                 continue
             confidence = selector_confidence(message, name)
@@ -112,3 +128,30 @@ def ranked_sections(selector: Dict[str, Any], retrieval_intent: str) -> List[tup
             ]
             return sorted(found, key=lambda pair: pair[1], reverse=True)
     return []
+
+
+def own_answer(selector: Dict[str, Any], retrieval_intent: str) -> Dict[str, Any] | None:
+    """The selector's output restricted to ``retrieval_intent`` (its best answer and ranking),
+    or None when the top answer is already one of that intent's, or it has none."""
+    chosen = (selector.get("default") or {}).get("response") or {}
+    prefix = f"{retrieval_intent}/"
+    if str(chosen.get("intent_response_key", "")).startswith(prefix) or retrieval_intent in selector:
+        return None
+    ranking = [
+        entry
+        for entry in (selector.get("default") or {}).get("ranking") or []
+        if str(entry.get("intent_response_key", "")).startswith(prefix)
+    ]
+    if not ranking:
+        return None
+    best = max(ranking, key=lambda entry: float(entry.get("confidence") or 0.0))
+    key = str(best["intent_response_key"])
+    return {
+        "response": {
+            "responses": [],
+            "confidence": float(best.get("confidence") or 0.0),
+            "intent_response_key": key,
+            "utter_action": f"utter_{key}",
+        },
+        "ranking": ranking,
+    }
