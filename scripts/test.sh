@@ -21,6 +21,10 @@ SHUFFLE_MODULES=(--random-order-bucket=module)
 # folder, kept for reading: TEST_OUT, else a new one. Servers keep their files in pytest's.
 TEST_OUT=${TEST_OUT:-$(mktemp -d -t assistant-test.XXXXXX)}
 export BROWSER_RESULTS_DIR="$TEST_OUT/browser"
+# The tools' own caches too: nothing of a test run stays in the checkout.
+export HYPOTHESIS_STORAGE_DIRECTORY="$TEST_OUT/hypothesis"
+export RUFF_CACHE_DIR="$TEST_OUT/ruff"
+export MYPY_CACHE_DIR="$TEST_OUT/mypy"
 echo "test order seed: TEST_SEED=$TEST_SEED; results in $TEST_OUT"
 
 step() { printf '\n== %s\n' "$*"; }
