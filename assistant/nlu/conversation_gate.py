@@ -245,12 +245,10 @@ class ConversationGate(GraphComponent):
                 intent = OTHER_LANGUAGE
             elif delete_command(text, current):
                 intent = "delete_chat"
-            elif privacy_reading(text, current) is not None:
-                intent = privacy_reading(text, current)
-            elif request_reading(text, current) is not None:
-                intent = request_reading(text, current)
             else:
-                intent = bare_followup(text)
+                intent = (
+                    privacy_reading(text, current) or request_reading(text, current) or bare_followup(text)
+                )
             if intent is not None:
                 message.set(
                     INTENT,

@@ -7,14 +7,13 @@ a test that needs the action server down asks for ``actions_stopped``, which sta
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
-import requests
 
 from tests.harness.served import Served, serving, texts  # noqa: F401 - texts for the tests
+from tests.harness.served import conversation as served_conversation
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,14 +66,4 @@ def chat(server: str) -> Chat:
 
 def conversation(server: str) -> Chat:
     """A new conversation with its own random sender (``send.sender``)."""
-    sender = uuid.uuid4().hex
-
-    def send(text: str) -> List[Dict[str, Any]]:
-        response = requests.post(
-            f"{server}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
-        )
-        response.raise_for_status()
-        return response.json()
-
-    send.sender = sender  # type: ignore[attr-defined]
-    return send
+    return served_conversation(server, timeout=30)

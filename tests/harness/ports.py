@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import subprocess
 import time
 from typing import Callable
 
@@ -55,3 +57,25 @@ def pid_alive(pid: int) -> bool:
 def wait_gone(pid: int, seconds: float = 30) -> None:
     """Wait until process ``pid`` has exited."""
     wait_until(lambda: not pid_alive(pid), seconds, f"process {pid} exiting")
+
+
+def stop_process_group(process: subprocess.Popen, first: int = signal.SIGTERM, timeout: float = 15.0) -> None:
+    """Stop a process started in a group of its own: ``first`` to it, a wait, then SIGKILL to
+    whatever is left of the group."""
+    if process.poll() is None:
+        try:
+            os.kill(process.pid, first)
+        except ProcessLookupError:
+            pass
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass

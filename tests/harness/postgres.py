@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable, List, Sequence
 
 from assistant.settings import Config
-from tests.harness.ports import free_port
+from tests.harness.ports import free_port, stop_process_group
 
 
 class PostgresUnavailable(RuntimeError):
@@ -136,19 +136,8 @@ class Postgres:
     def stop(self, immediate: bool = False, timeout: float = 30) -> None:
         """Stop the server: a fast shutdown, or an immediate one (as a crash would)."""
         process, self.process = self.process, None
-        if process is None:
-            return
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGQUIT if immediate else signal.SIGINT)
-            try:
-                process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
-            os.killpg(process.pid, signal.SIGKILL)  # whatever of the group is left
-        except (ProcessLookupError, PermissionError):
-            pass
-        process.wait(timeout=10)
+        if process is not None:
+            stop_process_group(process, signal.SIGQUIT if immediate else signal.SIGINT, timeout)
 
     def remove(self) -> None:
         """Stop the server and delete its folder."""

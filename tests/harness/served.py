@@ -126,16 +126,7 @@ class Served:
 
     def conversation(self, timeout: float = 60) -> Send:
         """A new conversation with its own random sender (``send.sender``)."""
-        sender = uuid.uuid4().hex
-        webhook = self.webhook
-
-        def send(text: str) -> List[Dict[str, Any]]:
-            response = requests.post(webhook, json={"sender": sender, "message": text}, timeout=timeout)
-            response.raise_for_status()
-            return response.json()
-
-        send.sender = sender  # type: ignore[attr-defined]
-        return send
+        return conversation(self.rasa_url, timeout)
 
 
 @contextmanager
@@ -149,6 +140,20 @@ def serving(directory: Path | None = None, parts: str = ",".join(PARTS), **env: 
         served.stop_all()
         if directory is None:
             shutil.rmtree(served.dir, ignore_errors=True)
+
+
+def conversation(rasa_url: str, timeout: float = 60) -> Send:
+    """A new conversation with Rasa at ``rasa_url``, with its own random sender (``send.sender``)."""
+    sender = uuid.uuid4().hex
+    webhook = f"{rasa_url}/webhooks/rest/webhook"
+
+    def send(text: str) -> List[Dict[str, Any]]:
+        response = requests.post(webhook, json={"sender": sender, "message": text}, timeout=timeout)
+        response.raise_for_status()
+        return response.json()
+
+    send.sender = sender  # type: ignore[attr-defined]
+    return send
 
 
 def texts(messages: List[Dict[str, Any]]) -> str:

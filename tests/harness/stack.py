@@ -32,7 +32,7 @@ from types import FrameType, TracebackType
 from typing import Callable, Dict, Iterable, List, Mapping, Match, Sequence, Union
 
 from assistant.settings import Config
-from tests.harness.ports import free_port
+from tests.harness.ports import free_port, stop_process_group
 from tests.harness.postgres import Postgres, PostgresUnavailable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -149,23 +149,7 @@ class Service:
         return {"peak_rss_mb": round(peak, 1), "rss_mb": round(current, 1), "group_rss_mb": round(total, 1)}
 
     def stop(self, timeout: float = 15.0) -> None:
-        if self.alive():
-            try:
-                os.kill(self.pid, self.stop_signal)
-            except ProcessLookupError:
-                pass
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
-            os.killpg(self.pid, signal.SIGKILL)  # whatever is left of the group
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
+        stop_process_group(self.process, self.stop_signal, timeout)
 
 
 def _proc_status(pid: int) -> Dict[str, float]:
