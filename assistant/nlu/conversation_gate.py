@@ -16,7 +16,11 @@ Runs after the classifiers and before the safety override (which still has the l
 - a request to do the reflection ("is there some kind of reflection I can do here?") becomes
   ``start_reflection`` when the classifier read it as a question (about privacy or the page);
 - a request to book or contact Tim ("I want to book a session", "I'd like to reach out to
-  Tim") becomes ``contact`` when the classifier read it as a question the page doesn't answer.
+  Tim") becomes ``contact`` when the classifier read it as a question the page doesn't answer;
+- a short question that points back at the last answer ("why does that make a difference?",
+  "how does that actually help someone?", "why not?") becomes ``followup_more`` when the
+  classifier was unsure of it (no intent, an out-of-scope guess, or two sections too close
+  to call): alone it names nothing the page could be searched for.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.english import is_other_language
+from assistant.nlu.retrieval_gate import CLARIFY_KEY
 
 OTHER_LANGUAGE = "other_language"
 
@@ -72,7 +77,9 @@ _MORE = {
     "more detail",
     "more details",
     "why",
+    "why not",
     "why is that",
+    "why is that then",
     "how",
     "how so",
     "how come",
@@ -202,6 +209,25 @@ def delete_command(text: str, intent: str | None) -> bool:
     return intent == "privacy" and bool(_DELETE_COMMAND.match(normalise(text)))
 
 
+# A short why/how question about "that", "it" or "this": it asks about what was just said.
+_POINTS_BACK = re.compile(
+    r"^(?:(?:ok|okay|so|and|but|right|hm+|hmm|wait|sorry|yeah|yes)\s+)*(?:why|how)\b"
+    r"(?:\s+\S+){0,2}?\s+(?:that|this|it|them|those)\b"
+)
+# Guesses that mean the classifier did not know what the message asks.
+_UNSURE_READINGS = {FALLBACK_INTENT, "out_of_scope", "what_can_you_do", "share_context"}
+
+
+def pointing_back(text: str, intent: str | None, sections_too_close: bool) -> str | None:
+    """``followup_more`` for a short question about the last answer the classifier was unsure of."""
+    words = normalise(text)
+    if not words or len(words.split()) > 8 or not _POINTS_BACK.match(words):
+        return None
+    if intent in _UNSURE_READINGS or (intent == "faq" and sections_too_close):
+        return "followup_more"
+    return None
+
+
 def bare_followup(text: str) -> str | None:
     """``followup_plain``/``followup_more``/``followup_item`` for a bare follow-up, else None."""
     words = normalise(text)
@@ -247,7 +273,10 @@ class ConversationGate(GraphComponent):
                 intent = "delete_chat"
             else:
                 intent = (
-                    privacy_reading(text, current) or request_reading(text, current) or bare_followup(text)
+                    privacy_reading(text, current)
+                    or request_reading(text, current)
+                    or bare_followup(text)
+                    or pointing_back(text, current, bool(message.get(CLARIFY_KEY)))
                 )
             if intent is not None:
                 message.set(

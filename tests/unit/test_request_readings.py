@@ -8,7 +8,7 @@ from typing import Any, Dict
 
 import pytest
 
-from assistant.nlu.conversation_gate import request_reading
+from assistant.nlu.conversation_gate import bare_followup, pointing_back, request_reading
 from assistant.nlu.retrieval_gate import own_answer
 
 
@@ -82,3 +82,41 @@ def test_the_selector_is_left_alone_when_its_answer_already_fits_or_none_would()
     )
     assert own_answer(selector("faq/overview", {"faq/overview": 0.9}), "privacy") is None
     assert own_answer({}, "privacy") is None
+
+
+@pytest.mark.parametrize(
+    "text, classified, too_close",
+    [
+        ("why does that make a difference tho", "faq", True),
+        ("how does that actually help someone though?", "out_of_scope", False),
+        ("why does it say that?", "nlu_fallback", False),
+        ("ok so why is that", "what_can_you_do", False),
+        ("hm how would that work", "share_context", False),
+    ],
+)
+def test_a_short_question_about_the_last_answer_asks_for_more(
+    text: str, classified: str, too_close: bool
+) -> None:
+    assert pointing_back(text, classified, too_close) == "followup_more"
+
+
+@pytest.mark.parametrize(
+    "text, classified, too_close",
+    [
+        ("why does that make a difference tho", "faq", False),  # the classifier knew the section
+        ("how do i stop it", "nlu_fallback", False),  # a question of its own
+        (
+            "how is it different from porn when you chat with real people",
+            "faq",
+            True,
+        ),  # too long to point back
+        ("is that normal", "nlu_fallback", False),  # not why/how
+        ("why does that make me feel so bad", "feeling", False),
+    ],
+)
+def test_other_questions_are_left_to_the_classifier(text: str, classified: str, too_close: bool) -> None:
+    assert pointing_back(text, classified, too_close) is None
+
+
+def test_why_not_is_a_bare_request_for_more() -> None:
+    assert bare_followup("why not?") == "followup_more"
