@@ -108,6 +108,8 @@ CUES: Dict[str, Dict[Mode, Sequence[Cue]]] = {
             [w("no"), w("friends", "mates", "company", "social")],
             [w("empty"), w("house", "flat", "home", "bed", "apartment", "room")],
             [w("house", "flat", "home", "room", "place"), lem("be"), ADV, w("empty", "quiet", "silent")],
+            # "when the house goes quiet", "once the flat gets silent"
+            [w("house", "flat", "home", "place"), lem("go", "get", "fall"), ADV, w("empty", "quiet", "silent")],
             # "house empty", "flat dead quiet": the same without a verb
             [w("house", "flat", "home", "room", "place"), ADV, w("empty", "quiet", "silent")],
             [w("the"), w("quiet", "silence"), w("in"), w("the", "my"), w("house", "flat", "home", "room")],

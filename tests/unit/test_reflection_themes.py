@@ -127,6 +127,8 @@ def test_negated_mentions_are_not_themes(finder: ThemeFinder, text: str) -> None
         ("Would be nice to not feel so wired", ["body_sensations"]),
         # where the absence is the theme, "can't"/"no"/"don't" affirm it
         ("I can't sleep", ["sleep"]),
+        ("when the house goes quiet", ["loneliness"]),
+        ("once the flat gets really quiet at night", ["loneliness", "sleep"]),
         ("I don't sleep well", ["sleep"]),
         ("no exercise, no routine", ["exercise", "work_routine"]),
         ("she doesn't trust me", ["partner_trust"]),
