@@ -62,3 +62,15 @@ def is_other_language(text: str) -> bool:
     foreign = sum(1 for w in words if w in FOREIGN_WORDS or _FOREIGN_LETTERS.search(w.lower()))
     english = sum(1 for w in words if w in ENGLISH_WORDS)
     return foreign >= 2 and foreign > english
+
+
+def has_foreign_sign(text: str) -> bool:
+    """Any sign at all of another language: a non-Latin letter, or one word of another language.
+
+    Weaker than :func:`is_other_language`; the classifier's ``other_language`` guess is kept
+    only with such a sign (an English question was taken for another language without one)."""
+    if _non_latin_share(text) > 0:
+        return True
+    return any(
+        w in FOREIGN_WORDS or _FOREIGN_LETTERS.search(w) for w in (w.lower() for w in _WORD.findall(text))
+    )

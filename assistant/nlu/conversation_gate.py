@@ -5,7 +5,9 @@ Runs after the classifiers and before the safety override (which still has the l
 - "delete this conversation" read as a privacy question becomes ``delete_chat`` (a
   confirmation first), while "how do I delete this?" stays a question;
 - a message that is not in English becomes ``other_language`` (a short note, in English,
-  that the assistant only understands English, with the help routes);
+  that the assistant only understands English, with the help routes); the classifier's own
+  ``other_language`` guess stands only when the message shows some sign of another language
+  (after round-7's data it took "is the first consultation free" for one), else its next guess;
 - a bare follow-up ("what do you mean?", "tell me more", "why?", "the second one") becomes
   ``followup_plain``, ``followup_more`` or ``followup_item``, whatever the classifier made of
   a message that short; the response generator answers it from the latest page answer
@@ -32,10 +34,16 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.english import is_other_language
+from assistant.english import has_foreign_sign, is_other_language
 from assistant.nlu.retrieval_gate import CLARIFY_KEY
 
 OTHER_LANGUAGE = "other_language"
@@ -250,7 +258,14 @@ class ConversationGate(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {}
+        # the classifier's next guess, when its "other language" guess is dropped, must be at
+        # least as sure as the FallbackClassifier asks of any guess (config.yml)
+        return {"fallback_threshold": 0.35}
+
+    def __init__(self, config: Dict[str, Any] | None = None) -> None:
+        self._fallback_threshold = float(
+            {**self.get_default_config(), **(config or {})}["fallback_threshold"]
+        )
 
     @classmethod
     def create(
@@ -260,7 +275,18 @@ class ConversationGate(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> ConversationGate:
-        return cls()
+        return cls(config)
+
+    def _take_next_guess(self, message: Message) -> None:
+        """The classifier's next intent instead of its ``other_language`` guess."""
+        ranking = [
+            r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != OTHER_LANGUAGE
+        ]
+        best = dict(ranking[0]) if ranking else {}
+        if float(best.get(PREDICTED_CONFIDENCE_KEY) or 0) < self._fallback_threshold:
+            best = {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: self._fallback_threshold}
+        message.set(INTENT, best, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -269,6 +295,14 @@ class ConversationGate(GraphComponent):
             current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if is_other_language(text):
                 intent = OTHER_LANGUAGE
+            elif current == OTHER_LANGUAGE and not has_foreign_sign(text):
+                self._take_next_guess(message)
+                current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+                intent = (
+                    request_reading(text, current)
+                    or bare_followup(text)
+                    or pointing_back(text, current, False)
+                )
             elif delete_command(text, current):
                 intent = "delete_chat"
             else:

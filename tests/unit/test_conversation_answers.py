@@ -435,3 +435,40 @@ def test_a_privacy_reading_needs_a_word_about_the_chats_keeping(text: str, readi
 
     assert privacy_reading(text, "privacy") == reading
     assert privacy_reading(text, "faq") is None
+
+
+def test_the_classifiers_other_language_guess_needs_a_sign_of_another_language() -> None:
+    gate = ConversationGate()
+    english = Message(
+        data={
+            "text": "is the first consultation free",
+            "intent": {"name": "other_language", "confidence": 0.7},
+            "intent_ranking": [
+                {"name": "other_language", "confidence": 0.7},
+                {"name": "not_on_page", "confidence": 0.2},
+                {"name": "faq", "confidence": 0.1},
+            ],
+        }
+    )
+    unsure = Message(
+        data={
+            "text": "isn't this just people making excuses",
+            "intent": {"name": "other_language", "confidence": 0.5},
+            "intent_ranking": [
+                {"name": "other_language", "confidence": 0.5},
+                {"name": "faq", "confidence": 0.4},
+            ],
+        }
+    )
+    foreign = Message(
+        data={
+            "text": "¿Hola?",
+            "intent": {"name": "other_language", "confidence": 0.9},
+            "intent_ranking": [{"name": "other_language", "confidence": 0.9}],
+        }
+    )
+    gate.process([english, unsure, foreign])
+    assert english.get("intent")["name"] == "nlu_fallback"  # the next guess (0.2) is too unsure
+    assert unsure.get("intent")["name"] == "faq"
+    assert [r["name"] for r in unsure.get("intent_ranking")] == ["faq"]
+    assert foreign.get("intent")["name"] == "other_language"
