@@ -59,7 +59,8 @@ $PY scripts/evaluate_safety.py --min-recall 1.0 --max-false-alarm 0.03 --data te
 step "earlier and this round's unseen safety sets: reported, not gated; first runs are in the README"
 $PY scripts/evaluate_safety.py --min-recall 0 --max-false-alarm 1 --report-dir "$TEST_OUT" \
   --data tests/safety/unseen.yml tests/safety/fresh.yml tests/safety/blind_a.yml tests/safety/blind_b.yml \
-  tests/safety/blind_c.yml tests/safety/blind_d.yml tests/safety/blind_e.yml
+  tests/safety/blind_c.yml tests/safety/blind_d.yml tests/safety/blind_e.yml tests/safety/blind_f.yml \
+  tests/safety/blind_g.yml tests/safety/blind_h.yml
 
 step "reflection themes on answers never tuned on (fails below 85% precision or recall)"
 $PY scripts/evaluate_themes.py tests/reflection/heldout.yml --min-precision 0.85 --min-recall 0.85

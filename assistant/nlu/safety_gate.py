@@ -6,12 +6,15 @@ patterns on lower-cased lemmas) and combines it with the trained safety intents:
 
 - the patterns fire: the intent becomes ``safety_<route>`` (confidence 1.0),
   whatever the classifier said (the patterns rank routes by urgency themselves);
-- only the classifier fires: its safety intent routes the turn when its
-  confidence reaches the route's threshold (``crisis_threshold`` for crisis,
+- only the classifier fires: its most likely route routes the turn when its
+  probability reaches the route's threshold (``crisis_threshold`` for crisis,
   lower because a missed crisis costs most; ``classifier_threshold`` for the
   rest) and the words are not an everyday idiom ("I'm dying to know", "my
   battery died") or a bare "what is ...?" question. Otherwise the next best
   non-safety intent is used (or ``nlu_fallback`` when that is too unsure).
+  "The classifier" is the safety routes' own (``safety_scores``, set by
+  ``assistant/nlu/safety_classifier.py``); a model without it falls back to the
+  shared intent classifier's ranking.
 
 Every other safety route the classifier sees on the same message (at
 ``secondary_threshold``) is flagged beside the chosen one (``safety_flags``), so
@@ -32,7 +35,7 @@ on its own, as in the unit tests.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -48,6 +51,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.language import load_pipeline
+from assistant.nlu.safety_classifier import SAFETY_SCORES
 from assistant.safety.detector import SafetyDetector
 from assistant.safety.routes import ROUTES, SAFETY_INTENTS
 
@@ -230,34 +234,39 @@ class SafetyOverride(GraphComponent):
             return self.detector.is_idiom(text, route)
         return self.detector.explains_away(text, route)
 
+    @staticmethod
+    def _route_scores(message: Message) -> List[Tuple[str, float]]:
+        """(route, probability), most likely first: from the safety routes' own classifier
+        (``safety_scores``), or from the shared intent ranking when the model has none."""
+        scores = message.get(SAFETY_SCORES)
+        if scores:
+            pairs = [(route, float(scores.get(route) or 0.0)) for route in ROUTES]
+        else:
+            pairs = [
+                (route, float(ranked.get(PREDICTED_CONFIDENCE_KEY) or 0))
+                for ranked in message.get(INTENT_RANKING_KEY) or []
+                if (route := route_of(ranked.get(INTENT_NAME_KEY))) is not None
+            ]
+        return sorted(pairs, key=lambda pair: -pair[1])
+
     def _secondary_routes(self, message: Message) -> List[str]:
         """Safety routes the classifier gives some weight to (never under 18: that needs the patterns)."""
-        found = []
-        for ranked in message.get(INTENT_RANKING_KEY) or []:
-            route = route_of(ranked.get(INTENT_NAME_KEY))
-            if route and route != "under_18":
-                if float(ranked.get(PREDICTED_CONFIDENCE_KEY) or 0) >= self._secondary_threshold:
-                    found.append(route)
-        return found
+        return [
+            route
+            for route, score in self._route_scores(message)
+            if route != "under_18" and score >= self._secondary_threshold
+        ]
 
     def _concern(self, message: Message) -> str | None:
         """The most urgent safety route with a signal too weak to route on, if any."""
-        weak = [
-            route
-            for ranked in message.get(INTENT_RANKING_KEY) or []
-            if (route := route_of(ranked.get(INTENT_NAME_KEY)))
-            and float(ranked.get(PREDICTED_CONFIDENCE_KEY) or 0) >= self._concern_threshold
-        ]
+        weak = [route for route, score in self._route_scores(message) if score >= self._concern_threshold]
         return min(weak, key=ROUTES.index) if weak else None
 
     def _classifier_route(self, message: Message) -> str | None:
         """The classifier's top safety route, if it is confident enough to route on its own."""
-        for ranked in message.get(INTENT_RANKING_KEY) or []:
-            route = route_of(ranked.get(INTENT_NAME_KEY))
-            if route is not None:
-                threshold = self._crisis_threshold if route == "crisis" else self._classifier_threshold
-                confident = float(ranked.get(PREDICTED_CONFIDENCE_KEY) or 0) >= threshold
-                return route if confident else None
+        for route, score in self._route_scores(message)[:1]:
+            threshold = self._crisis_threshold if route == "crisis" else self._classifier_threshold
+            return route if score >= threshold else None
         return None
 
     def _best_other_intent(self, message: Message, skip: str = "") -> Dict[str, Any]:

@@ -208,3 +208,48 @@ def test_delete_my_chat_needs_the_chat_named(gate, text: str) -> None:
 )
 def test_delete_my_chat_still_reads_when_the_chat_is_named(gate, text: str) -> None:
     assert intent_after(gate, text, [("delete_chat", 0.8), ("stop", 0.1)]) == "delete_chat"
+
+
+# --- the safety routes' own classifier (safety_scores) ------------------------------------
+
+
+def scored(text: str, ranking: List[Tuple[str, float]], scores: dict) -> Message:
+    message = parsed(text, ranking)
+    message.set("safety_scores", scores)
+    return message
+
+
+def test_the_safety_classifier_routes_where_the_shared_ranking_has_no_safety_intent(gate) -> None:
+    message = scored(
+        "he keeps my passport and my bank card",
+        [("share_context", 0.9), ("faq", 0.1)],
+        {"abuse": 0.93, "none": 0.05, "crisis": 0.02},
+    )
+    (message,) = gate.process([message])
+    assert message.get("intent")["name"] == "safety_abuse"
+
+
+def test_the_shared_rankings_safety_intent_does_not_route_when_the_safety_classifier_says_none(gate) -> None:
+    message = scored(
+        "my mate reckons I'm hooked on grindr",
+        [("safety_under_18", 0.95), ("faq", 0.05)],
+        {"none": 0.8, "under_18": 0.2},
+    )
+    (message,) = gate.process([message])
+    assert message.get("intent")["name"] == "nlu_fallback"  # faq at 0.05 is too unsure
+    assert message.get("safety_concern") is None  # 0.2 is below the concern threshold
+
+
+def test_a_weak_safety_score_is_a_check_in(gate) -> None:
+    message = scored("everything feels heavy lately", [("share_context", 0.9)], {"none": 0.6, "crisis": 0.4})
+    (message,) = gate.process([message])
+    assert message.get("intent")["name"] == "share_context"
+    assert message.get("safety_concern") == "crisis"
+
+
+def test_the_crisis_threshold_applies_to_a_crisis_score(gate) -> None:
+    below = scored("ordinary words here", [("share_context", 0.9)], {"crisis": 0.75, "none": 0.25})
+    above = scored("ordinary words here", [("share_context", 0.9)], {"crisis": 0.85, "none": 0.15})
+    gate.process([below, above])
+    assert below.get("intent")["name"] == "share_context"  # the module's gate: crisis from 0.8
+    assert above.get("intent")["name"] == "safety_crisis"
