@@ -7,9 +7,10 @@ the same folder are measured once by scripts/evaluate_conversation.py (README, "
 answers are chosen") and join this file only after that first run.
 
 The developers' own conversations (named "own: ...") must each pass. The ones taken from the
-blind sets (named "A: ...", "B: ..."; those that passed when they joined) are held together
-to at least ``BLIND_MINIMUM``: each retrain moves a borderline reply or two, and a larger
-drop is a regression; every one that fails is listed.
+blind sets (named "A: ...", "B: ..."; those that passed on two models trained on nearly the
+same data) are held together to at least ``BLIND_MINIMUM``: between those two models 14% of
+them flipped, so a retrain moves some borderline replies; a larger drop is a regression.
+Every one that fails is listed.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ SET = Path(__file__).resolve().parents[1] / "conversations" / "regression.yml"
 ALL: List[Dict[str, Any]] = yaml.safe_load(SET.read_text(encoding="utf-8"))["conversations"]
 CONVERSATIONS = [c for c in ALL if str(c["name"]).startswith("own:")]
 FROM_BLIND_SETS = [c for c in ALL if not str(c["name"]).startswith("own:")]
-BLIND_MINIMUM = 0.95
+BLIND_MINIMUM = 0.85
 
 
 @pytest.fixture(scope="module")

@@ -253,3 +253,15 @@ def test_the_crisis_threshold_applies_to_a_crisis_score(gate) -> None:
     gate.process([below, above])
     assert below.get("intent")["name"] == "share_context"  # the module's gate: crisis from 0.8
     assert above.get("intent")["name"] == "safety_crisis"
+
+
+def test_a_crisis_the_shared_classifier_is_sure_of_routes_beside_the_safety_scores(gate) -> None:
+    sure = scored(
+        "ordinary words here", [("safety_crisis", 0.85), ("faq", 0.15)], {"crisis": 0.3, "none": 0.7}
+    )
+    unsure = scored(
+        "ordinary words here", [("safety_crisis", 0.6), ("faq", 0.4)], {"crisis": 0.3, "none": 0.7}
+    )
+    gate.process([sure, unsure])
+    assert sure.get("intent")["name"] == "safety_crisis"
+    assert unsure.get("intent")["name"] == "faq"
