@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Sequence
 
 import numpy as np
 
-from assistant.safety.routes import ROUTES
+from assistant.safety.routes import SAFETY_INTENTS
 
 NONE = "none"
 # The two TF-IDF views: words and word pairs, and character n-grams inside word boundaries.
@@ -33,8 +33,7 @@ _REGULARISATION = 4.0  # C of the logistic regression (measured: README)
 
 def label_of(intent: str) -> str:
     """The route a training intent stands for: ``safety_<route>`` is the route, any other intent none."""
-    route = intent[len("safety_") :] if intent.startswith("safety_") else NONE
-    return route if route in ROUTES else NONE
+    return SAFETY_INTENTS.get(intent, NONE)
 
 
 def _vectorizer(view: str, vocabulary: Dict[str, int] | None = None) -> Any:
