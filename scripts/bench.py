@@ -14,6 +14,11 @@ A closed loop saturates the machine from about 10 users on, so the assistant als
 paced: 10 users pausing about 3 s (±50%) between a reply and their next message, a busy
 but human rhythm, for the reply time of turns that run a custom action.
 
+Before the load, the processes `make run` keeps running (Rasa, the action server, the enquiry
+worker, the web front; SQLite and a local mail folder) are started alone, warmed up with the
+calibration conversations (every page question of the pool, a reflection, an enquiry), and
+each one's resident memory is read (tests/harness/bench/footprint.py).
+
 Reported per configuration: p50/p95/p99 reply time, messages per second, errors, peak
 resident memory per process (VmHWM from /proc), cold start to first answer per replica,
 the action server's share of custom-action turns (from nginx's log), and the training
@@ -25,11 +30,12 @@ log). Results: results/bench/bench.json, results/bench/latency.png and a markdow
 stdout. Prints no message text.
 
 This file is the command line only. The parts are in tests/harness/bench/: workload.py (the
-conversations, the load and its measurement), report.py (percentiles, tables, target checks),
+conversations, the load and its measurement), footprint.py (memory of `make run`), report.py (percentiles, tables, target checks),
 plot.py (the figure), training.py and minimal.py (training times, the minimal bot).
 
 Usage: python scripts/bench.py [--duration 30] [--warmup 5] [--levels 1,10,50] [--replicas 1,2]
            [--bots assistant,minimal] [--paced-levels 10] [--paced-think 3] [--paced-duration 60]
+           [--no-footprint]
 A full run takes about 12 minutes on 2 cores; --duration 10 --paced-duration 20 about 6.
 """
 
@@ -52,7 +58,7 @@ from typing import Any, Dict, List, Sequence
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.harness.bench import report  # noqa: E402
+from tests.harness.bench import footprint, report  # noqa: E402
 from tests.harness.bench.minimal import make_minimal_bot, minimal_model  # noqa: E402
 from tests.harness.bench.plot import plot  # noqa: E402
 from tests.harness.bench.training import assistant_training  # noqa: E402
@@ -110,6 +116,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "--time-assistant-training",
         action="store_true",
         help="train the assistant from scratch into a temporary directory to time it (minutes)",
+    )
+    parser.add_argument(
+        "--no-footprint", action="store_true", help="skip the memory of `make run`'s processes"
     )
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "bench")
     return parser.parse_args(argv)
@@ -173,6 +182,10 @@ def main(argv: Sequence[str]) -> int:
                 training["minimal_s"] = round(make_minimal_bot(minimal_dir), 1)
                 print(f"   trained in {training['minimal_s']} s", flush=True)
             results["training"] = training
+            if "assistant" in bots and not args.no_footprint:
+                print("memory of make run's processes after a warm-up...", flush=True)
+                results["footprint"] = footprint.measure(model_copy)
+                print(f"   {results['footprint']['total_rss_mb']:.0f} MB in all", flush=True)
             for bot in bots:
                 workload: Workload = AssistantWorkload() if bot == "assistant" else MinimalWorkload()
                 project = ROOT if bot == "assistant" else minimal_dir

@@ -27,7 +27,7 @@ def variant(vectors: bool) -> Path:
         if component["name"] == "SpacyFeaturizer":
             continue
         pipeline.append(component)
-        if component["name"] == "SpacyNLP":
+        if component["name"].endswith("SpacyNLP"):
             component["model"] = "var/spacy/en_vectors" if vectors else "var/spacy/en_blank"
         if vectors and component["name"] == "SpacyTokenizer":
             pipeline.append({"name": "SpacyFeaturizer", "pooling": "mean"})

@@ -1,7 +1,7 @@
 """Train only when the training inputs changed since the last model.
 
 The fingerprint covers config.yml, every file of domain/, everything under data/, the
-spaCy pipeline in use (with or without vectors) and the code that shapes the
+spaCy pipeline in use (with or without vectors) and the code that loads it and shapes the
 features a model learns from (the sentence featurizer and its encoder; the
 weights themselves are fixed by their pinned hash). Components that are not
 trained (the safety gate and patterns, the policies) are imported at run time. It is stored beside the model
@@ -29,7 +29,7 @@ def fingerprint(config: Path) -> str:
     inputs += sorted((ROOT / "assistant" / "nlu").glob("*.py")) + sorted(
         (ROOT / "assistant" / "safety").glob("*.py")
     )
-    inputs += [ROOT / "assistant" / "embeddings.py", ROOT / "assistant" / "policies.py"]
+    inputs += [ROOT / "assistant" / name for name in ("embeddings.py", "language.py", "policies.py")]
     for path in inputs:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())

@@ -27,9 +27,9 @@ more, risk words inside an idiom, or a message classified ``feeling_low``) is
 recorded as ``safety_concern``: the normal answer then gets one gentle check-in
 line and the "Get help now" button (``assistant/nlg.py``), not the full response.
 
-The spaCy pipeline is the one ``SpacyNLP`` loaded for the rest of the NLU
-pipeline (one copy per process); ``model`` is only used when the component runs
-on its own, as in the unit tests.
+The spaCy pipeline is the one ``SharedSpacyNLP`` loaded for the rest of the NLU
+pipeline (one copy per process, ``assistant/nlu/spacy_nlp.py``); ``model`` is only
+used when the component runs on its own, as in the unit tests.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def route_of(intent_name: str | None) -> str | None:
 
 
 @DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False, model_from="SpacyNLP"
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False, model_from="SharedSpacyNLP"
 )
 class SafetyOverride(GraphComponent):
     """Override the predicted intent when the safety patterns match."""
@@ -180,7 +180,7 @@ class SafetyOverride(GraphComponent):
 
     def process(self, messages: List[Message], model: Any = None) -> List[Message]:
         if self._detector is None and model is not None and getattr(model, "model", None) is not None:
-            self._detector = SafetyDetector(model.model)  # SpacyNLP's pipeline, not a second copy
+            self._detector = SafetyDetector(model.model)  # SharedSpacyNLP's pipeline, not a second copy
         for message in messages:
             self._process_one(message)
         return messages

@@ -2,8 +2,8 @@
 
 Pure functions: they read what they are given and return numbers or markdown, and write nothing.
 The results dict is the one ``scripts/bench.py`` saves as results/bench/bench.json (``runs``,
-each with its ``levels`` and ``paced`` summaries, ``memory_mb`` and ``cold_start_s``; and
-``training``).
+each with its ``levels`` and ``paced`` summaries, ``memory_mb`` and ``cold_start_s``;
+``training``; and ``footprint``, the memory of each process ``make run`` keeps running).
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ import numpy as np
 
 # What the assistant is held to on this 2-core machine (README "Scale-out and benchmark").
 TARGETS = {
-    "action_p95_ms_at_10": 150.0,
-    "answer_p50_ratio_to_minimal": 1.5,
-    "msgs_per_s_2_replicas": 30.0,
-    "rasa_rss_mb": 1300.0,
-    "cold_start_s": 30.0,
+    "action_p95_ms_at_10": 150.0,  # 10 conversations pausing about 3 s between turns
+    "action_p95_ms_closed_loop": 300.0,  # 10 conversations that never pause
+    "answer_p50_ratio_to_minimal": 1.3,
+    "msgs_per_s_2_replicas": 50.0,
+    "make_run_rss_mb": 1500.0,  # everything `make run` keeps running, after the warm-up
+    "cold_start_s": 20.0,
 }
 
 
@@ -148,17 +149,19 @@ def targets(results: Dict[str, Any]) -> List[Dict[str, Any]]:
 
     for replicas in (1, 2):
         run = runs.get(("assistant", replicas))
-        modes = [("no pause between turns", level(run, 10) if run else None)]
+        modes = [
+            ("no pause between turns", level(run, 10) if run else None, TARGETS["action_p95_ms_closed_loop"])
+        ]
         paced = next((p for p in run.get("paced", []) if p["conversations"] == 10), None) if run else None
         if paced:
-            modes.append((f"{paced['think_s']:g} s between turns", paced))
-        for mode, lv in modes:
+            modes.append((f"{paced['think_s']:g} s between turns", paced, TARGETS["action_p95_ms_at_10"]))
+        for mode, lv, limit in modes:
             value = lv["by_kind"]["action"]["p95_ms"] if lv else None
             add(
                 f"p95 of custom-action turns, 10 conversations, {mode}, {replicas} replica(s) (ms)",
                 value,
-                TARGETS["action_p95_ms_at_10"],
-                None if value is None else value <= TARGETS["action_p95_ms_at_10"],
+                limit,
+                None if value is None else value <= limit,
             )
     for replicas in (1, 2):
         for users in (1, 10):
@@ -182,13 +185,13 @@ def targets(results: Dict[str, Any]) -> List[Dict[str, Any]]:
         TARGETS["msgs_per_s_2_replicas"],
         None if best is None else best >= TARGETS["msgs_per_s_2_replicas"],
     )
-    peaks = [rasa_peak(r) for r in results["runs"] if r["bot"] == "assistant"]
-    peak = max(peaks) if peaks else None
+    footprint = results.get("footprint")
+    total = footprint["total_rss_mb"] if footprint else None
     add(
-        "peak resident memory per Rasa process (MB)",
-        peak,
-        TARGETS["rasa_rss_mb"],
-        None if peak is None else peak <= TARGETS["rasa_rss_mb"],
+        "resident memory of everything `make run` keeps running, after the warm-up (MB)",
+        total,
+        TARGETS["make_run_rss_mb"],
+        None if total is None else total <= TARGETS["make_run_rss_mb"],
     )
     colds = [max(r["cold_start_s"].values()) for r in results["runs"] if r["bot"] == "assistant"]
     single = [r["cold_start_s"] for r in results["runs"] if r["bot"] == "assistant" and r["replicas"] == 1]
@@ -202,6 +205,18 @@ def targets(results: Dict[str, Any]) -> List[Dict[str, Any]]:
     return checks
 
 
+def footprint_table(results: Dict[str, Any]) -> str:
+    """Each process `make run` keeps running: resident memory after the warm-up, and its peak."""
+    footprint = results.get("footprint")
+    if not footprint:
+        return "Memory of `make run`'s processes: not measured."
+    lines = ["| process (`make run`) | resident after warm-up | peak |", "| --- | --- | --- |"]
+    for name, memory in footprint["processes"].items():
+        lines.append(f"| {name} | {memory['rss_mb']:.0f} MB | {memory['peak_rss_mb']:.0f} MB |")
+    lines.append(f"| all | {footprint['total_rss_mb']:.0f} MB | |")
+    return "\n".join(lines)
+
+
 def targets_table(checks: List[Dict[str, Any]]) -> str:
     """The target checks as a markdown table ("not measured" where ``met`` is None)."""
     lines = ["| target | limit | measured | met |", "| --- | --- | --- | --- |"]
@@ -212,5 +227,12 @@ def targets_table(checks: List[Dict[str, Any]]) -> str:
 
 
 def text(results: Dict[str, Any]) -> str:
-    """The three tables printed at the end of a run: all levels, custom-action turns, targets."""
-    return table(results) + "\n\n" + action_table(results) + "\n\n" + targets_table(results["target_checks"])
+    """The tables printed at the end of a run: all levels, custom-action turns, memory, targets."""
+    return "\n\n".join(
+        [
+            table(results),
+            action_table(results),
+            footprint_table(results),
+            targets_table(results["target_checks"]),
+        ]
+    )
