@@ -50,8 +50,10 @@ def read_safetensors(path: Path) -> Dict[str, np.ndarray]:
         array = np.frombuffer(
             raw, dtype=dtype, count=(end - start) // np.dtype(dtype).itemsize, offset=base + start
         )
+        # A copy of its own for each tensor, so the file's bytes are freed once read (a view
+        # would keep all 90 MB of them alive beside the transposed copies the encoder makes).
         arrays[name] = array.reshape(spec["shape"]).astype(
-            np.float32 if dtype != np.int64 else np.int64, copy=False
+            np.float32 if dtype != np.int64 else np.int64, copy=True
         )
     return arrays
 

@@ -67,7 +67,11 @@ def test_safetensors_reader(tmp_path: Path) -> None:
     header = json.dumps({"w": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, len(data)]}}).encode()
     path = tmp_path / "t.safetensors"
     path.write_bytes(struct.pack("<Q", len(header)) + header + data)
-    assert read_safetensors(path)["w"].tolist() == [[0, 1, 2], [3, 4, 5]]
+    arrays = read_safetensors(path)
+    assert arrays["w"].tolist() == [[0, 1, 2], [3, 4, 5]]
+    # Each tensor owns its memory: no view keeps the whole file's bytes alive.
+    assert arrays["w"].flags.owndata or arrays["w"].base.flags.owndata
+    assert not isinstance(arrays["w"].base, bytes)
 
 
 def test_a_long_message_keeps_its_end(encoder) -> None:  # type: ignore[no-untyped-def]
