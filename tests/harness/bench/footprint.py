@@ -21,8 +21,7 @@ import requests
 from tests.harness.bench.workload import AssistantWorkload, Turn
 from tests.harness.ports import free_port, stop_process_group, wait_http
 from tests.harness.served import Served
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.harness.stack import ROOT
 
 
 def resident(pid: int) -> Dict[str, float]:
