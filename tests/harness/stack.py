@@ -143,7 +143,7 @@ class Service:
         """Peak and current resident memory (MB): the largest single process and the group total."""
         peak, current, total = 0.0, 0.0, 0.0
         for pid in self.group_pids():
-            status = _proc_status(pid)
+            status = proc_memory(pid)
             hwm, rss = status.get("VmHWM", 0.0), status.get("VmRSS", 0.0)
             peak, current, total = max(peak, hwm), max(current, rss), total + rss
         return {"peak_rss_mb": round(peak, 1), "rss_mb": round(current, 1), "group_rss_mb": round(total, 1)}
@@ -152,13 +152,16 @@ class Service:
         stop_process_group(self.process, self.stop_signal, timeout)
 
 
-def _proc_status(pid: int) -> Dict[str, float]:
+def proc_memory(pid: int) -> Dict[str, float]:
+    """``VmRSS`` and ``VmHWM`` of ``pid`` and its proportional share ``Pss`` (shared libraries
+    divided among the processes that map them), in MB; none for a process that is gone."""
     values: Dict[str, float] = {}
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            key, _, rest = line.partition(":")
-            if key in ("VmHWM", "VmRSS"):
-                values[key] = int(rest.split()[0]) / 1024.0
+        for name in ("status", "smaps_rollup"):
+            for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+                key, _, rest = line.partition(":")
+                if key in ("VmHWM", "VmRSS", "Pss"):
+                    values[key] = int(rest.split()[0]) / 1024.0
     except (OSError, ValueError, IndexError):
         pass
     return values

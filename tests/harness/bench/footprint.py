@@ -21,22 +21,17 @@ import requests
 from tests.harness.bench.workload import AssistantWorkload, Turn
 from tests.harness.ports import free_port, stop_process_group, wait_http
 from tests.harness.served import Served
-from tests.harness.stack import ROOT
+from tests.harness.stack import ROOT, proc_memory
 
 
 def resident(pid: int) -> Dict[str, float]:
-    """VmRSS and VmHWM of ``pid``, and its proportional share (Pss: shared libraries divided
-    among the processes that map them, so the shares add up where resident sizes overcount), MB."""
-    values: Dict[str, float] = {}
-    for name in ("status", "smaps_rollup"):
-        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
-            key, _, rest = line.partition(":")
-            if key in ("VmRSS", "VmHWM", "Pss"):
-                values[key] = round(int(rest.split()[0]) / 1024.0, 1)
+    """Resident memory of ``pid`` now and at its peak, and its proportional share (the shares
+    add up where resident sizes count shared libraries once per process), MB."""
+    values = proc_memory(pid)
     return {
-        "rss_mb": values.get("VmRSS", 0.0),
-        "peak_rss_mb": values.get("VmHWM", 0.0),
-        "pss_mb": values.get("Pss", 0.0),
+        "rss_mb": round(values.get("VmRSS", 0.0), 1),
+        "peak_rss_mb": round(values.get("VmHWM", 0.0), 1),
+        "pss_mb": round(values.get("Pss", 0.0), 1),
     }
 
 
