@@ -98,6 +98,11 @@ CUES: Dict[str, Dict[Mode, Sequence[Cue]]] = {
         Mode.STATE: [
             "lonely", "loneliness", "lonesome", "alone", "isolated", "isolation", "isolating",
             "disconnected", "cut off", "on my own", "by myself", "left out",
+            # distant from a partner or people is disconnected from people (GUIDELINE.md)
+            [w("distant", "disconnected"), w("from"), opt(w("my", "her", "his", "our")),
+             w(*PARTNERS, "him", "her", "them", "people", "everyone", "friends", "family", "kids", "mates")],
+            [lem("feel", "be", "get", "grow", "become"), opt(w("so", "much", "a", "bit", "lot", "even")), opt(w("bit", "lot")), w("less"),
+             w("close", "connected")],
             [w("someone", "somebody", "anyone", "anybody"), w("to"), lem("talk", "chat", "speak")],
             [w("no", "nobody"), opt(w("one")), w("to"), lem("talk", "turn", "chat", "speak", "share", "cuddle", "hug",
                                                             "confide", "go", "hang", "spend", "call", "ring")],
@@ -110,6 +115,9 @@ CUES: Dict[str, Dict[Mode, Sequence[Cue]]] = {
             [w("house", "flat", "home", "room", "place"), lem("be"), ADV, w("empty", "quiet", "silent")],
             # "when the house goes quiet", "once the flat gets silent"
             [w("house", "flat", "home", "place"), lem("go", "get", "fall"), ADV, w("empty", "quiet", "silent")],
+            # "the room feels very empty", "the flat seems so quiet"
+            [w("house", "flat", "home", "room", "place", "bed"), lem("feel", "seem", "look"), ADV, ADV,
+             w("empty", "quiet", "silent")],
             # "house empty", "flat dead quiet": the same without a verb
             [w("house", "flat", "home", "room", "place"), ADV, w("empty", "quiet", "silent")],
             [w("the"), w("quiet", "silence"), w("in"), w("the", "my"), w("house", "flat", "home", "room")],
@@ -172,6 +180,9 @@ CUES: Dict[str, Dict[Mode, Sequence[Cue]]] = {
              opt(w("at")), w("me")],
             [NEG, ADV, w("interested", "into", "attracted"), w("in", "to"), w("me")],
             [NEG, ADV, lem("text", "message", "reply", "write", "call", "respond", "answer"), w("back")],
+            # "when he doesn't reply to me", "they don't answer": no reply from someone
+            [w("he", "she", "they", "people", "guys", "girls", "men", "women", "someone", "somebody", "matches"),
+             w("do", "does", "did", "will", "would", "wo"), NEG, ADV, lem("reply", "respond", "answer")],
             [w("no"), w("replies", "reply", "matches", "match", "messages", "likes", "response", "responses")],
             [NEG, ADV, lem("matter"), w("to")],
             [w("i"), opt(lem("do")), NEG, ADV, lem("matter")],
@@ -330,6 +341,7 @@ CUES: Dict[str, Dict[Mode, Sequence[Cue]]] = {
         Mode.AFTER: [
             [w(*BAD_FEELINGS)],
             [lem("feel"), ADV, opt(w("like")), w("bad", "worse")],
+            [w("bad", "worse"), w("after", "afterwards", "afterward", "later")],
             # "after, I feel stupid", "like an idiot after"
             [lem("feel"), ADV, opt(w("like")), opt(w("a", "an", "such", "a")), opt(w("complete", "total", "such")),
              w("stupid", "idiot", "fool", "foolish", "cheap")],
@@ -474,6 +486,10 @@ CUES: Dict[str, Dict[Mode, Sequence[Cue]]] = {
         Mode.FIXED: [
             [w(*KNOWERS), opt(w("do", "does", "did", "will", "would", "can", "could", "has", "have")), NEG, ADV,
              lem("know", "see", "notice", "suspect")],
+            # getting caught, feared: "scared my wife walks in", "worried he'll see"
+            [w("scared", "afraid", "worried", "terrified", "paranoid", "panicking", "petrified"), opt(w("that")),
+             opt(w("my", "the")), w(*KNOWERS, "someone", "somebody", "anyone", "mum", "dad"),
+             opt(lem("will", "might", "could", "would")), lem("walk", "come", "see", "catch", "notice", "look", "check")],
             [w("nobody"), opt(ANY), opt(ANY), opt(ANY), lem("know", "guess", "suspect")],
             [w("no"), w("one"), opt(ANY), opt(ANY), opt(ANY), lem("know", "guess", "suspect")],
             [w(*KNOWERS), lem("have"), w("no"), w("idea", "clue")],
@@ -571,11 +587,12 @@ CUES: Dict[str, Dict[Mode, Sequence[Cue]]] = {
             [w("feel", "feeling", "felt", "am", "be", "being", "get", "getting", "bit", "so", "really", "pretty",
                "quite", "very", "little", "or", "and", "is", "was", "been"), w("low")],
             [w("feel", "feeling", "felt", "bit", "so", "pretty", "quite", "more", "really", "just", "am",
-               "kind"), w("flat")],
+               "kind", "and", "then", "kinda", "totally", "been", "getting"), w("flat")],
         ],
         Mode.ABSENT: ["energy"],
         Mode.FIXED: [
             [w("no", "low", "zero", "lack", "little"), opt(w("of")), w("energy", "motivation")],
+            [NEG, ADV, opt(lem("have", "get")), opt(w("got")), opt(w("any", "much", "the")), w("energy", "motivation")],
             [w("energy", "motivation"), opt(lem("be")), ADV, w("low", "gone", "zero", "rubbish", "shot")],
             [lem("can", "could"), NEG, lem("be"), w("bothered", "arsed", "assed")],
         ],
@@ -649,6 +666,7 @@ CUES: Dict[str, Dict[Mode, Sequence[Cue]]] = {
         Mode.WISH: [
             "honest", "honesty", "openness", "truthful", "truth", "transparent", "transparency", "upfront",
             [lem("be"), ADV, w("open", "honest", "truthful", "upfront"), w("with", "about")],
+            [lem("can", "could"), lem("be"), ADV, w("open", "honest", "truthful", "myself")],
             [w("open"), w("up")],
             [NEG, opt(w("to")), lem("have", "keep"), opt(w("any")), w("secrets", "secret", "lies")],
             "communication", "communicate",
@@ -662,7 +680,7 @@ CUES: Dict[str, Dict[Mode, Sequence[Cue]]] = {
             [w("no"), w("more"), w("secrets", "secret", "lies", "lying", "hiding", "sneaking")],
             [w("not"), w("having", "keeping"), opt(w("any")), w("secrets")],
             [lem("come"), w("clean")],
-            [lem("stop"), w("lying", "hiding", "sneaking", "pretending")],
+            [lem("stop", "quit"), w("lying", "hiding", "sneaking", "pretending")],
             [lem("stop"), w("living"), w("a"), w("lie")],
             [NEG, opt(w("to")), opt(lem("want")), opt(w("to")), lem("have"), w("to"), lem("hide", "lie", "sneak",
                                                                                            "pretend")],
@@ -765,6 +783,8 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
         [opt(w("a", "the")), w("high"), w("school", "street", "street's")],
     ],
     "chasing": [
+        # "lying awake for ages": sleep, not hours lost online
+        [w("awake"), w("for"), w("ages", "hours")],
         [lem("check"), w("my", "the", "our"), w("bank", "account", "balance", "statement", "statements", "emails",
                                                "email", "work", "diary", "calendar")],
         [w("less", "reduce", "reducing", "cut", "limit", "lower"), opt(w("down", "my")), w("screen"), w("time")],
@@ -790,6 +810,18 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
     ],
     "shame_after": [
         [lem("eat", "food"), ADV, w(*BAD_FEELINGS)],
+        # a bad thing, not a bad feeling: "a horrible commute", "a shit day"
+        [w(*BAD_FEELINGS, "bad"), w("commute", "day", "days", "week", "weeks", "job", "boss", "shift", "shifts", "night",
+                                    "nights", "date", "dates", "time", "weather", "sleep", "traffic", "journey",
+                                    "meeting", "meetings", "morning", "mornings", "evening", "weekend", "row",
+                                    "argument", "news", "breakup", "break", "year", "month", "period", "situation")],
+        # "after a shit day": what came before, not how it feels afterwards
+        [w("after"), w("a", "the", "my", "another", "one", "such"), ADV, w(*BAD_FEELINGS, "bad", "hard", "long", "rough"),
+         w("day", "days", "week", "shift", "night", "evening", "morning", "date", "row", "one")],
+        # "I would be so embarrassed": imagined, not felt
+        [lem("would", "'d"), ADV, lem("be", "feel"), ADV, ADV,
+         w("embarrassed", "ashamed", "mortified", "humiliated", "gutted")],
+        [w("house", "flat", "home", "room", "place", "bed"), lem("feel", "seem", "look"), ADV, ADV, w("empty")],
         [w("a", "what"), w("shame")],
         [w("house", "flat", "home", "room", "place"), lem("be"), ADV, w("empty")],
         [w("house", "flat", "home", "room", "place"), ADV, w("empty")],
@@ -816,6 +848,9 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
     ],
     "secrecy": [
         [lem("pretend"), w("to"), w("work", "listen", "watch", "read", "sleep")],
+        # a wish to stop is the wish only: "I'd like to stop lying", "no more secrets"
+        [lem("stop", "quit"), ADV, w("lying", "hiding", "sneaking", "pretending", "lie", "hide")],
+        [w("no"), w("more"), w("secrets", "secret", "lies", "lying", "hiding", "sneaking")],
         # "no one to hide it from", "nothing to hide": there is no secret
         [w("no", "nobody", "nothing", "noone"), opt(w("one")), w("to"), lem("hide", "lie", "sneak"),
          opt(w("it", "anything", "this")), opt(w("from", "to"))],
@@ -845,6 +880,9 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
     ],
     "exercise": [
         [lem("run"), w("out", "into", "late", "away")],
+        # "I'm the one running the conversation": being in charge, not running
+        [lem("run"), opt(w("the", "a", "my", "our", "this", "that")),
+         w("conversation", "conversations", "chat", "chats", "show", "things", "everything", "it", "game")],
         [w("school"), lem("run")],
         [lem("run"), opt(w("a", "the", "my", "our", "his", "her", "their")), opt(w("small", "own", "little", "family")),
          w("business", "company", "shop", "team", "house", "household", "bath", "errand", "errands", "pub",
@@ -869,11 +907,17 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
     ],
     "wish_choice": [
         [w("out"), w("of"), w("control")],
-        [lem("stop"), w("feeling", "lying", "hiding", "thinking", "worrying", "being", "sneaking", "by", "living",
+        # being chosen is being wanted (validation), not a choice of one's own
+        [lem("be", "get", "feel"), ADV, w("chosen", "picked", "selected")],
+        [lem("choose", "pick"), w("me", "us")],
+        [lem("stop", "quit"), w("feeling", "lying", "hiding", "thinking", "worrying", "being", "sneaking", "by", "living",
                         "pretending")],
         [w("free"), w("time", "trial", "account")],
     ],
     "wish_honesty": [
+        # "Being honest, I'm usually ...": a way of speaking, like "to be honest"
+        [{**SENT_START, "LOWER": "being"}, w("honest")],
+        [w("being"), w("honest"), w(",", "though", "tho", "here")],
         [{**SENT_START, "LOWER": "to"}, w("be"), w("honest")],
         [w("going", "gon"), opt(w("na")), opt(w("to")), w("be"), w("honest")],
         [w(",", "and", "but", "so", "honestly", "well", "just", "mean"), w("to"), w("be"),
@@ -885,6 +929,9 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
     ],
     "wish_connection": [
         [w("up"), w("to"), w("date")],
+        # "I feel less close to him": distance (loneliness), not a wish for closeness
+        [lem("feel", "be", "get", "grow", "become"), opt(w("so", "much", "a", "bit", "lot", "even")), opt(w("bit", "lot")), w("less"),
+         w("close", "closer", "connected")],
         # "a relationship where I don't have to hide anything": the wish is what the clause says
         [w("a", "the"), w("relationship", "marriage"), w("where", "in", "that", "without")],
         [w("our", "my", "his", "her", "their"), w("relationship", "relationships")],  # described, not wished for
@@ -896,4 +943,12 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
         [w("at", "a", "birthday", "christmas"), w("present")],
     ],
 }
+# A word considered and set aside, for every theme: "I was going to say bored but it's more
+# that I feel rejected" (GUIDELINE.md).
+CONSIDERED: Pattern = [
+    w("going", "gonna", "gon"), opt(w("na")), opt(w("to")), w("say"), opt(w("i", "i'm", "am", "was", "feel", "it's")),
+    opt(w("feel", "felt", "was", "am", "feeling")), {"IS_ALPHA": True}, opt({"IS_ALPHA": True}), w("but"),
+]
+for _theme in CUES:
+    EXCLUDE[_theme] = [*EXCLUDE.get(_theme, ()), CONSIDERED]
 # fmt: on

@@ -228,3 +228,45 @@ def test_blind_set_a_after_tuning_on_it(finder: ThemeFinder) -> None:
         tp, fp, fn = tp + len(gold & found), fp + len(found - gold), fn + len(gold - found)
     assert tp / (tp + fp) >= 0.97
     assert tp / (tp + fn) >= 0.92
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # families added after blind sets E and F (each a construction, not a sentence of theirs)
+        ("I was gonna say anxious but it's more that I'm fed up", ["mood_energy"]),
+        ("i was going to say i feel bored but really i feel ignored", ["rejection"]),
+        ("I'm the one running the chat", []),
+        ("I get picked, out of all of them", []),
+        ("after a rubbish week at the office", ["work_routine"]),
+        ("a terrible night, then a long drive", ["sleep"]),
+        ("my mum would be mortified", []),
+        ("the flat seems so quiet when he's out", ["loneliness"]),
+        ("when they don't answer my messages", ["rejection"]),
+        ("worse afterwards", ["shame_after"]),
+        ("worried my husband will come in", ["anxiety_stress", "partner_trust", "secrecy"]),
+        ("I'd like somewhere I could be honest", ["wish_honesty"]),
+        ("to quit hiding it", ["wish_honesty"]),
+        ("tired and flat most days", ["body_sensations", "mood_energy"]),
+        ("I've not got any motivation", ["mood_energy"]),
+        ("I've grown distant from my girlfriend", ["loneliness", "partner_trust"]),
+        ("we feel a bit less connected", ["loneliness"]),
+        ("being honest, it's mostly evenings", ["work_routine"]),
+        ("awake for hours", ["sleep"]),
+        ("scared someone at church finds out", ["anxiety_stress", "secrecy"]),
+    ],
+)
+def test_families_from_blind_sets_e_and_f(finder: ThemeFinder, text: str, expected: List[str]) -> None:
+    assert sorted(finder.find(text)) == sorted(expected)
+
+
+@pytest.mark.parametrize("name", ["blind_e.yml", "blind_f.yml"])
+def test_blind_sets_e_and_f_after_tuning_on_them(finder: ThemeFinder, name: str) -> None:
+    """Tuned on after their first runs (README): regression gates, not measurements."""
+    answers = yaml.safe_load((ROOT / "tests" / "reflection" / name).read_text(encoding="utf-8"))["answers"]
+    tp = fp = fn = 0
+    for answer in answers:
+        gold, found = set(answer.get("themes") or ()), set(finder.find(answer["text"]))
+        tp, fp, fn = tp + len(gold & found), fp + len(found - gold), fn + len(gold - found)
+    assert tp / (tp + fp) >= 0.96
+    assert tp / (tp + fn) >= 0.95
