@@ -225,9 +225,20 @@ def conversational_response(utter_action: str, tracker: DialogueStateTracker) ->
             chosen = answers.chosen_from(text, offered)
             if chosen is not None:
                 return answers.first_answers(sections.section(chosen))[0] | {answers.SECTION_KEY: chosen}
-        # Only the reply just before counts: after anything else (a safety reply, a feeling,
-        # a form step) there is no page answer to follow up.
+        # Only the reply just before counts: after anything else (a safety reply, a form step)
+        # there is no page answer to follow up; after a feeling, the part of the page it named.
         last = answers.last_answer(metadata[:1])
+        offered_by_feeling = (
+            FEELING_OFFERS.get(str(metadata[0].get("utter_action") or "")) if metadata else None
+        )
+        if last is None and offered_by_feeling and kind in ("plain", "more"):
+            # "what do you mean?" after a feeling's reply: the page part that reply pointed to,
+            # in plain words, or as the page puts it for "tell me more"
+            if kind == "plain":
+                return answers.followup("plain", text, answers.LastAnswer(offered_by_feeling), sections)
+            return answers.first_answers(sections.section(offered_by_feeling))[0] | {
+                answers.SECTION_KEY: offered_by_feeling
+            }
         if kind == "item" and not answers.has_items(last, sections):
             # "the body thing?" with no list before it is a page question after all.
             best = best_page_section(latest_parse(tracker))

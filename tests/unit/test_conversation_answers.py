@@ -156,6 +156,31 @@ def test_yes_after_a_feeling_gives_the_section_it_offered(nlg: SettingsResponseN
     assert out[answers.SECTION_KEY] == "not_moral_failure"
 
 
+@pytest.mark.parametrize(
+    "feeling, section",
+    [("shame", "not_moral_failure"), ("partner_hurt", "relationships"), ("confused", "not_addiction")],
+)
+def test_followups_after_a_feeling_explain_the_part_of_the_page_it_named(
+    nlg: SettingsResponseNLG, feeling: str, section: str
+) -> None:
+    before = (
+        ("i feel awful about all this", "feeling"),
+        ("bot", {"utter_action": f"utter_feeling/{feeling}"}),
+    )
+    plain = say(nlg, "utter_followup_plain", tracker(*before, ("what do you mean?", "followup_plain")))
+    assert plain[answers.SECTION_KEY] == section
+    assert plain["text"] != answers.NO_CONTEXT["plain"]
+    more = say(nlg, "utter_followup_more", tracker(*before, ("tell me more", "followup_more")))
+    assert more[answers.SECTION_KEY] == section
+    # anything else in between: no context, as before
+    t = tracker(
+        *before,
+        ("bot", {"utter_action": "utter_ask_reflect_before"}),
+        ("what do you mean?", "followup_plain"),
+    )
+    assert say(nlg, "utter_followup_plain", t)["text"] == answers.NO_CONTEXT["plain"]
+
+
 # --- clarifying ---------------------------------------------------------------
 
 
