@@ -341,7 +341,8 @@ CUES: Dict[str, Dict[Mode, Sequence[Cue]]] = {
         Mode.AFTER: [
             [w(*BAD_FEELINGS)],
             [lem("feel"), ADV, opt(w("like")), w("bad", "worse")],
-            [w("bad", "worse"), w("after", "afterwards", "afterward", "later")],
+            [w("bad", "worse"), w("afterwards", "afterward")],
+            [w("bad", "worse"), w("after"), {"IS_PUNCT": True}],
             # "after, I feel stupid", "like an idiot after"
             [lem("feel"), ADV, opt(w("like")), opt(w("a", "an", "such", "a")), opt(w("complete", "total", "such")),
              w("stupid", "idiot", "fool", "foolish", "cheap")],
@@ -489,7 +490,7 @@ CUES: Dict[str, Dict[Mode, Sequence[Cue]]] = {
             # getting caught, feared: "scared my wife walks in", "worried he'll see"
             [w("scared", "afraid", "worried", "terrified", "paranoid", "panicking", "petrified"), opt(w("that")),
              opt(w("my", "the")), w(*KNOWERS, "someone", "somebody", "anyone", "mum", "dad"),
-             opt(lem("will", "might", "could", "would")), lem("walk", "come", "see", "catch", "notice", "look", "check")],
+             opt(lem("will", "might", "could", "would")), lem("walk", "come", "see", "catch", "notice", "check")],
             [w("nobody"), opt(ANY), opt(ANY), opt(ANY), lem("know", "guess", "suspect")],
             [w("no"), w("one"), opt(ANY), opt(ANY), opt(ANY), lem("know", "guess", "suspect")],
             [w(*KNOWERS), lem("have"), w("no"), w("idea", "clue")],
@@ -592,7 +593,7 @@ CUES: Dict[str, Dict[Mode, Sequence[Cue]]] = {
         Mode.ABSENT: ["energy"],
         Mode.FIXED: [
             [w("no", "low", "zero", "lack", "little"), opt(w("of")), w("energy", "motivation")],
-            [NEG, ADV, opt(lem("have", "get")), opt(w("got")), opt(w("any", "much", "the")), w("energy", "motivation")],
+            [NEG, ADV, lem("have", "get"), opt(w("got")), opt(w("any", "much", "the")), w("energy", "motivation")],
             [w("energy", "motivation"), opt(lem("be")), ADV, w("low", "gone", "zero", "rubbish", "shot")],
             [lem("can", "could"), NEG, lem("be"), w("bothered", "arsed", "assed")],
         ],
@@ -666,7 +667,7 @@ CUES: Dict[str, Dict[Mode, Sequence[Cue]]] = {
         Mode.WISH: [
             "honest", "honesty", "openness", "truthful", "truth", "transparent", "transparency", "upfront",
             [lem("be"), ADV, w("open", "honest", "truthful", "upfront"), w("with", "about")],
-            [lem("can", "could"), lem("be"), ADV, w("open", "honest", "truthful", "myself")],
+            [lem("can", "could"), lem("be"), ADV, w("open", "honest", "truthful")],
             [w("open"), w("up")],
             [NEG, opt(w("to")), lem("have", "keep"), opt(w("any")), w("secrets", "secret", "lies")],
             "communication", "communicate",
@@ -758,6 +759,10 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
         [w("going"), w("to"), w("say"), w("lonely", "alone", "isolated")],
     ],
     "rejection": [
+        # "they don't answer the phone at the bank": not a reply to the visitor
+        [opt(w("he", "she", "they", "people", "guys", "girls", "men", "women", "someone", "somebody", "matches")),
+         opt(w("do", "does", "did", "will", "would", "wo")), opt(NEG), ADV, lem("answer", "reply", "respond"), opt(w("to")),
+         w("the"), w("phone", "door", "question", "questions", "email", "emails", "survey", "call")],
         # "so nobody sees": not being seen on purpose (secrecy), not being unnoticed
         [w("so", "case", "if", "where", "until", "when", "make", "sure", "careful"), w("nobody", "no"), opt(w("one")), ADV,
          opt(lem("will", "would", "can", "could")), lem("see", "notice", "know")],
@@ -783,8 +788,6 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
         [opt(w("a", "the")), w("high"), w("school", "street", "street's")],
     ],
     "chasing": [
-        # "lying awake for ages": sleep, not hours lost online
-        [w("awake"), w("for"), w("ages", "hours")],
         [lem("check"), w("my", "the", "our"), w("bank", "account", "balance", "statement", "statements", "emails",
                                                "email", "work", "diary", "calendar")],
         [w("less", "reduce", "reducing", "cut", "limit", "lower"), opt(w("down", "my")), w("screen"), w("time")],
@@ -819,8 +822,7 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
         [w("after"), w("a", "the", "my", "another", "one", "such"), ADV, w(*BAD_FEELINGS, "bad", "hard", "long", "rough"),
          w("day", "days", "week", "shift", "night", "evening", "morning", "date", "row", "one")],
         # "I would be so embarrassed": imagined, not felt
-        [lem("would", "'d"), ADV, lem("be", "feel"), ADV, ADV,
-         w("embarrassed", "ashamed", "mortified", "humiliated", "gutted")],
+        [w("would"), ADV, w("be"), ADV, ADV, w("embarrassed", "ashamed", "mortified", "humiliated", "gutted")],
         [w("house", "flat", "home", "room", "place", "bed"), lem("feel", "seem", "look"), ADV, ADV, w("empty")],
         [w("a", "what"), w("shame")],
         [w("house", "flat", "home", "room", "place"), lem("be"), ADV, w("empty")],
@@ -849,7 +851,8 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
     "secrecy": [
         [lem("pretend"), w("to"), w("work", "listen", "watch", "read", "sleep")],
         # a wish to stop is the wish only: "I'd like to stop lying", "no more secrets"
-        [lem("stop", "quit"), ADV, w("lying", "hiding", "sneaking", "pretending", "lie", "hide")],
+        [w("to", "and", "just", "finally"), lem("stop", "quit"), ADV, w("lying", "hiding", "sneaking", "pretending",
+                                                                         "lie", "hide")],
         [w("no"), w("more"), w("secrets", "secret", "lies", "lying", "hiding", "sneaking")],
         # "no one to hide it from", "nothing to hide": there is no secret
         [w("no", "nobody", "nothing", "noone"), opt(w("one")), w("to"), lem("hide", "lie", "sneak"),
@@ -882,7 +885,7 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
         [lem("run"), w("out", "into", "late", "away")],
         # "I'm the one running the conversation": being in charge, not running
         [lem("run"), opt(w("the", "a", "my", "our", "this", "that")),
-         w("conversation", "conversations", "chat", "chats", "show", "things", "everything", "it", "game")],
+         w("conversation", "conversations", "chat", "chats", "show", "game")],
         [w("school"), lem("run")],
         [lem("run"), opt(w("a", "the", "my", "our", "his", "her", "their")), opt(w("small", "own", "little", "family")),
          w("business", "company", "shop", "team", "house", "household", "bath", "errand", "errands", "pub",
@@ -896,6 +899,11 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
         [lem("work"), w("out"), w("why", "what", "how", "if", "whether", "who", "where", "when")],
     ],
     "mood_energy": [
+        # "flat out at work", "flat broke": not a flat mood
+        [opt(w("feel", "feeling", "felt", "bit", "so", "pretty", "quite", "more", "really", "just", "am", "kind", "and",
+               "then", "kinda", "totally", "been", "getting")),
+         w("flat"), w("out", "broke", "pack", "packed", "white", "screen", "cap", "rate", "fee", "mate", "mates", "share",
+                      "hunting", "tyre", "battery")],
         [lem("eat", "food"), ADV, w(*BAD_FEELINGS)],
         [w("in"), opt(w("the", "a")), w("mood")],
         [w("bit", "so", "really", "pretty", "quite", "very", "little", "am", "is", "was"), w("low"),
@@ -916,8 +924,8 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
     ],
     "wish_honesty": [
         # "Being honest, I'm usually ...": a way of speaking, like "to be honest"
-        [{**SENT_START, "LOWER": "being"}, w("honest")],
-        [w("being"), w("honest"), w(",", "though", "tho", "here")],
+        [{**SENT_START, "LOWER": "being"}, w("honest"), w(","),
+         w("i", "it", "its", "my", "the", "we", "he", "she", "that", "most", "mostly", "usually", "im")],
         [{**SENT_START, "LOWER": "to"}, w("be"), w("honest")],
         [w("going", "gon"), opt(w("na")), opt(w("to")), w("be"), w("honest")],
         [w(",", "and", "but", "so", "honestly", "well", "just", "mean"), w("to"), w("be"),
@@ -946,8 +954,9 @@ EXCLUDE: Dict[str, Sequence[Pattern]] = {
 # A word considered and set aside, for every theme: "I was going to say bored but it's more
 # that I feel rejected" (GUIDELINE.md).
 CONSIDERED: Pattern = [
-    w("going", "gonna", "gon"), opt(w("na")), opt(w("to")), w("say"), opt(w("i", "i'm", "am", "was", "feel", "it's")),
-    opt(w("feel", "felt", "was", "am", "feeling")), {"IS_ALPHA": True}, opt({"IS_ALPHA": True}), w("but"),
+    w("going", "gonna", "gon"), opt(w("na")), opt(w("to")), w("say"), opt(w("i", "it", "its")),
+    opt(w("am", "'s", "s", "is", "was", "feel", "felt")), opt(w("feel", "feeling", "just", "really", "more")),
+    {"IS_ALPHA": True}, opt({"IS_ALPHA": True}), w("but"), {"LOWER": {"NOT_IN": ["also", "both", "too", "and"]}},
 ]
 for _theme in CUES:
     EXCLUDE[_theme] = [*EXCLUDE.get(_theme, ()), CONSIDERED]
