@@ -228,8 +228,13 @@ def conversational_response(utter_action: str, tracker: DialogueStateTracker) ->
         # Only the reply just before counts: after anything else (a safety reply, a form step)
         # there is no page answer to follow up; after a feeling, the part of the page it named.
         last = answers.last_answer(metadata[:1])
+        previous = metadata[0] if metadata else {}
+        # after a check-in line ("If you're having thoughts of not wanting to be here ..."), a
+        # "what do you mean?" may be about that line: never page text then
         offered_by_feeling = (
-            FEELING_OFFERS.get(str(metadata[0].get("utter_action") or "")) if metadata else None
+            None
+            if previous.get(CHECK_IN_KEY)
+            else FEELING_OFFERS.get(str(previous.get("utter_action") or ""))
         )
         if last is None and offered_by_feeling and kind in ("plain", "more"):
             # "what do you mean?" after a feeling's reply: the page part that reply pointed to,
@@ -264,11 +269,11 @@ def conversational_response(utter_action: str, tracker: DialogueStateTracker) ->
     if utter_action == "utter_affirm":
         metadata = session_bot_metadata(tracker)
         previous = metadata[0] if metadata else {}
+        if previous.get(CHECK_IN_KEY):
+            return None  # a "yes" after a check-in may answer the check-in: never more page text
         offered = FEELING_OFFERS.get(str(previous.get("utter_action") or ""))
         if offered:
             return answers.first_answers(sections.section(offered))[0] | {answers.SECTION_KEY: offered}
-        if previous.get(CHECK_IN_KEY):
-            return None  # a "yes" after a check-in may answer the check-in: never more page text
         last = answers.last_answer(metadata[:1])
         if last is not None:
             return answers.followup("more", text, last, sections)

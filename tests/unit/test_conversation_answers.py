@@ -14,7 +14,7 @@ from rasa.shared.nlu.training_data.message import Message
 from assistant import answers
 from assistant.domain_files import response_files
 from assistant.english import is_other_language
-from assistant.nlg import SettingsResponseNLG
+from assistant.nlg import FEELING_OFFERS, SettingsResponseNLG
 from assistant.nlu.conversation_gate import ConversationGate, bare_followup
 from assistant.nlu.retrieval_gate import RetrievalConfidenceGate
 from assistant.unnamed import asked_group, asked_method
@@ -179,6 +179,23 @@ def test_followups_after_a_feeling_explain_the_part_of_the_page_it_named(
         ("what do you mean?", "followup_plain"),
     )
     assert say(nlg, "utter_followup_plain", t)["text"] == answers.NO_CONTEXT["plain"]
+
+
+def test_after_a_feeling_with_a_check_in_no_page_text(nlg: SettingsResponseNLG) -> None:
+    """The check-in line may be what the visitor asks about: no page text for it."""
+    before = (
+        ("i feel so ashamed i dont see the point", "feeling"),
+        ("bot", {"utter_action": "utter_feeling/shame", "check_in": True}),
+    )
+    plain = say(nlg, "utter_followup_plain", tracker(*before, ("what do you mean?", "followup_plain")))
+    assert plain["text"] == answers.NO_CONTEXT["plain"] and answers.SECTION_KEY not in plain
+    yes = asyncio.run(nlg.generate("utter_affirm", tracker(*before, ("yes", "affirm")), "rest"))
+    assert yes is None or answers.SECTION_KEY not in yes
+
+
+def test_every_feeling_offer_is_a_section_of_the_page() -> None:
+    ids = {section.id for section in K.sections}
+    assert FEELING_OFFERS and set(FEELING_OFFERS.values()) <= ids
 
 
 # --- clarifying ---------------------------------------------------------------
