@@ -41,12 +41,19 @@ def _is_text_sequence(features: Features) -> bool:
 
 
 def drop_sequence_features(messages: Iterable[Message]) -> None:
-    """Replace the text's sequence-level features of ``messages`` with one zero, in place."""
+    """Replace the text's sequence-level features of ``messages`` with one zero, in place.
+
+    The features are re-added through ``Message.add_features``, which resets the message's
+    fingerprint: Rasa's training cache keys what follows on it, so a change here retrains
+    the classifiers instead of restoring ones trained on other features."""
     for message in messages:
         if not any(_is_text_sequence(features) for features in message.features):
             continue
-        message.features = [f for f in message.features if not _is_text_sequence(f)]
-        message.features.append(
+        kept = [f for f in message.features if not _is_text_sequence(f)]
+        message.features = []
+        for features in kept:
+            message.add_features(features)
+        message.add_features(
             Features(np.zeros((1, 1), dtype=np.float32), FEATURE_TYPE_SEQUENCE, TEXT, ORIGIN)
         )
 

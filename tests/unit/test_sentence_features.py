@@ -54,6 +54,16 @@ def test_the_text_keeps_its_sentence_features_and_one_zero_for_its_tokens(tmp_pa
     assert [f.origin for f in out.features if f.attribute == "intent"] == ["counts"]
 
 
+def test_the_message_fingerprint_follows_the_change(tmp_path: Path) -> None:
+    """Rasa's training cache keys the classifiers on the messages' fingerprints."""
+    message = featurised()
+    before = message.fingerprint()
+    component(tmp_path).process([message])
+    after = message.fingerprint()
+    message._cached_fingerprint = None  # what a fresh computation gives
+    assert after != before and after == message.fingerprint()
+
+
 def test_training_data_the_same_way_and_twice_changes_nothing(tmp_path: Path) -> None:
     data = TrainingData([featurised(), featurised("hi", 1), Message(data={"intent": "x"})])
     only = component(tmp_path)
@@ -81,3 +91,9 @@ def test_it_runs_after_the_last_featurizer_and_before_the_classifiers() -> None:
         if c["name"] == "DIETClassifier"
     )
     assert diet["number_of_transformer_layers"] == 0 and diet["entity_recognition"] is False
+    selector = next(
+        c
+        for c in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
+        if c["name"] == "ResponseSelector"
+    )
+    assert selector["number_of_transformer_layers"] == 0
