@@ -420,6 +420,12 @@ class ValidateEnquiryForm(FormValidationAction):
         if sentences.is_question(text) and sentences.asks_if_optional(text):
             dispatcher.utter_message(response="utter_enquiry_step_optional")
             return {"enquiry_message": None}
+        if sentences.is_question(text) and sentences.asks_about_consent(text):
+            # "what happens if I say no?" is about the form, not a message for the therapist:
+            # answered, and the message asked for again (the consent step comes next)
+            dispatcher.utter_message(response="utter_enquiry_consent_help")
+            logger.info("enquiry prompt=enquiry_message consent question answered, prompt repeated")
+            return {"enquiry_message": None}
         result = checks.check_message(value)
         if not result.ok:
             logger.info(
