@@ -123,23 +123,40 @@ SAFETY_RESPONSE_PREFIXES = (
 )
 
 
+# One gentle line is enough: the same check-in is not repeated within this many replies (a
+# reflection's answers about shame or low mood would otherwise get it after every answer;
+# "Get help now" stays on every reply that had it, and the full routes are never held back).
+CHECK_IN_WINDOW = 12
+CHECK_IN_ROUTE_KEY = "check_in_route"
+
+
 def concern_to_check_in(tracker: DialogueStateTracker, utter_action: str) -> str | None:
-    """The concern flagged on the latest message, if this reply is the turn's first and not a safety one."""
+    """The concern flagged on the latest message, if this reply is the turn's first and not a
+    safety one, and the same check-in wasn't given in the session's last few replies."""
     if utter_action.startswith(SAFETY_RESPONSE_PREFIXES):
         return None
+    concern: str | None = None
     for event in reversed(tracker.events):
         if isinstance(event, BotUttered):
             return None
         if isinstance(event, UserUttered):
-            concern = (event.parse_data or {}).get("safety_concern")
-            return str(concern) if concern else None
-    return None
+            flagged = (event.parse_data or {}).get("safety_concern")
+            concern = str(flagged) if flagged else None
+            break
+    if concern is None:
+        return None
+    recent = session_bot_metadata(tracker)[:CHECK_IN_WINDOW]
+    if any(metadata.get(CHECK_IN_ROUTE_KEY) == concern for metadata in recent):
+        return None
+    return concern
 
 
-def with_check_in(response: Dict[str, Any], check_in: Dict[str, Any]) -> Dict[str, Any]:
+def with_check_in(response: Dict[str, Any], check_in: Dict[str, Any], route: str = "") -> Dict[str, Any]:
     """``response`` with the check-in line after its text and a "Get help now" button."""
     response = copy.deepcopy(response)
     response["check_in"] = True  # recorded on the reply: a "yes" next may answer the check-in
+    if route:
+        response[CHECK_IN_ROUTE_KEY] = route  # ... and the same line is not repeated soon after
     line = (check_in.get("text") or "").strip()
     if line:
         response["text"] = f"{response.get('text', '').rstrip()}\n\n{line}".strip()
@@ -338,7 +355,7 @@ class SettingsResponseNLG(TemplatedNaturalLanguageGenerator):
                 f"{CHECK_IN_RESPONSE}_{concern}", tracker, output_channel, **values
             ) or await super().generate(CHECK_IN_RESPONSE, tracker, output_channel, **values)
             if check_in:
-                response = with_check_in(response, check_in)
+                response = with_check_in(response, check_in, concern)
         return apply_safety_rules(
             response,
             session_intents(tracker),

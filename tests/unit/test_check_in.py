@@ -9,7 +9,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.domain_files import DOMAIN_DIR
-from assistant.nlg import SettingsResponseNLG, concern_to_check_in, with_check_in
+from assistant.nlg import CHECK_IN_WINDOW, SettingsResponseNLG, concern_to_check_in, with_check_in
 
 
 def tracker_with(concern: str | None, replied: bool = False) -> DialogueStateTracker:
@@ -52,3 +52,29 @@ def test_rendered_through_the_real_domain_with_the_crisis_line() -> None:
     assert any(b["payload"] == "Get help now" for b in out["buttons"])
     # the full crisis script is never used for a concern
     assert "999" not in out["text"]
+
+
+def test_the_same_check_in_is_not_repeated_within_a_few_replies() -> None:
+    t = tracker_with("crisis")
+    t.update(BotUttered("an answer", metadata={"check_in": True, "check_in_route": "crisis"}))
+    t.update(ActionExecuted("action_listen"))
+    parse = {"intent": {"name": "faq", "confidence": 0.9}, "text": "y", "safety_concern": "crisis"}
+    t.update(UserUttered("y", intent=parse["intent"], parse_data=parse))
+    assert concern_to_check_in(t, "utter_faq/overview") is None
+    # another route's concern still gets its own line
+    parse = {**parse, "safety_concern": "abuse"}
+    t.update(BotUttered("reply"))
+    t.update(ActionExecuted("action_listen"))
+    t.update(UserUttered("z", intent=parse["intent"], parse_data=parse))
+    assert concern_to_check_in(t, "utter_faq/overview") == "abuse"
+    # and the same route again once the window has passed
+    for _ in range(CHECK_IN_WINDOW):
+        t.update(BotUttered("reply"))
+    t.update(ActionExecuted("action_listen"))
+    t.update(UserUttered("w", intent=parse["intent"], parse_data={**parse, "safety_concern": "crisis"}))
+    assert concern_to_check_in(t, "utter_faq/overview") == "crisis"
+
+
+def test_the_route_is_recorded_on_the_reply() -> None:
+    out = with_check_in({"text": "A."}, {"text": "B."}, "crisis")
+    assert out["check_in"] is True and out["check_in_route"] == "crisis"
