@@ -37,7 +37,7 @@ from assistant.nlu.retrieval_gate import CLARIFY_KEY, ranked_sections
 from assistant.privacy import privacy_placeholders
 from assistant.safety.context import in_context, turns_from_events
 from assistant.safety.minor import minor_disclosed
-from assistant.safety.routes import SAFETY_INTENTS
+from assistant.safety.routes import CHECK_IN_KEY, CHECK_IN_ROUTE_KEY, SAFETY_INTENTS
 from assistant.settings import Settings, get_settings
 from assistant.unnamed import asked_group, asked_method
 
@@ -127,7 +127,6 @@ SAFETY_RESPONSE_PREFIXES = (
 # reflection's answers about shame or low mood would otherwise get it after every answer;
 # "Get help now" stays on every reply that had it, and the full routes are never held back).
 CHECK_IN_WINDOW = 12
-CHECK_IN_ROUTE_KEY = "check_in_route"
 
 
 def concern_to_check_in(tracker: DialogueStateTracker, utter_action: str) -> str | None:
@@ -154,7 +153,7 @@ def concern_to_check_in(tracker: DialogueStateTracker, utter_action: str) -> str
 def with_check_in(response: Dict[str, Any], check_in: Dict[str, Any], route: str = "") -> Dict[str, Any]:
     """``response`` with the check-in line after its text and a "Get help now" button."""
     response = copy.deepcopy(response)
-    response["check_in"] = True  # recorded on the reply: a "yes" next may answer the check-in
+    response[CHECK_IN_KEY] = True  # recorded on the reply: a "yes" next may answer the check-in
     if route:
         response[CHECK_IN_ROUTE_KEY] = route  # ... and the same line is not repeated soon after
     line = (check_in.get("text") or "").strip()
@@ -190,7 +189,6 @@ FEELING_OFFERS = {
     "utter_feeling/confused": "not_addiction",
     "utter_feeling/foolish": "overview",
 }
-CHECK_IN_KEY = "check_in"
 
 
 def session_bot_metadata(tracker: DialogueStateTracker) -> List[Dict[str, Any]]:

@@ -57,11 +57,14 @@ from assistant.private_slots import (
     REFLECTION_SLOTS,
 )
 from assistant.safety.context import FOLLOW_UP_INTENTS, Turn, in_context, turns_from_events
-from assistant.safety.routes import SAFETY_INTENTS
+from assistant.safety.routes import CHECK_IN_KEY, CHECK_IN_ROUTE_KEY, SAFETY_INTENTS
 
 # The safety routes and every follow-up to a disclosure ("I'm fine", "they gave me until
 # tonight"), which often repeat it, wherever they are typed.
 REDACTED_INTENTS = frozenset(SAFETY_INTENTS) | frozenset(FOLLOW_UP_INTENTS)
+# What a private bot message keeps besides its response name: the check-in marks (a flag and a
+# route name), so the same check-in line is not repeated a few replies later.
+KEPT_BOT_METADATA = frozenset({CHECK_IN_KEY, CHECK_IN_ROUTE_KEY})
 # Bot messages built from what the visitor typed (the enquiry summary with their details,
 # acknowledgements and summaries naming the themes of their reflection answers).
 PRIVATE_RESPONSE_PREFIXES = (
@@ -116,7 +119,11 @@ def redact(event: Event, in_private_loop: bool = False, in_safety_context: bool 
     if isinstance(event, BotUttered):
         utter = (event.metadata or {}).get("utter_action") or ""
         if in_private_loop or utter.startswith(PRIVATE_RESPONSE_PREFIXES):
-            return BotUttered(text="", data={}, metadata={"utter_action": utter}, timestamp=event.timestamp)
+            # kept: which response it was, and whether a check-in line was added (no words)
+            kept = {key: value for key, value in (event.metadata or {}).items() if key in KEPT_BOT_METADATA}
+            return BotUttered(
+                text="", data={}, metadata={**kept, "utter_action": utter}, timestamp=event.timestamp
+            )
     return event
 
 

@@ -167,6 +167,22 @@ def test_bot_messages_built_from_private_words_are_stored_without_text(tmp_path)
     assert "utter_enquiry_summary" in stored  # which reply it was is kept
 
 
+def test_a_private_reply_keeps_its_check_in_marks_and_nothing_else(tmp_path) -> None:
+    from rasa.shared.core.events import BotUttered
+
+    store = _store(tmp_path)
+    tracker = store.init_tracker("visitor")
+    metadata = {"utter_action": "utter_reflect_ack_before", "check_in": True, "check_in_route": "crisis"}
+    tracker.update(BotUttered("So canary-theme can come", metadata={**metadata, "quote": "canary-quote"}))
+    asyncio.run(store.save(tracker))
+    stored = _rows(store)
+    assert "canary" not in stored
+    retrieved = asyncio.run(store.retrieve("visitor"))
+    assert retrieved is not None
+    (restored,) = [e for e in retrieved.events if isinstance(e, BotUttered)]
+    assert restored.metadata == metadata and not restored.text
+
+
 def test_a_form_left_open_until_the_session_expired_is_erased(tmp_path) -> None:
     from rasa.shared.core.events import SessionStarted
 
