@@ -74,8 +74,16 @@ _SKIP_WORDS = frozenset(
         "not really",
         "nothing else",
         "no message",
+        "nothing to add",
+        "no need",
+        "not now",
+        "i'm good",
+        "im good",
+        "all good",
     }
 )
+# "no message, thanks": a polite ending doesn't make a skip an answer
+_POLITE_TAIL = re.compile(r"[\s,]*\b(?:thanks|thank you|thx|ta|cheers|please)$")
 _URL = re.compile(
     r"(https?://|www\.|\b[\w-]+\.(com|net|org|co|uk|io|info|biz|me|app|xyz|ly|de|fr|eu|tv|online|site)\b)",
     re.IGNORECASE,
@@ -107,7 +115,7 @@ def clean_text(text: str | None, keep_newlines: bool = False) -> str:
 def is_skip(text: str | None) -> bool:
     """True when the visitor chose not to answer an optional question."""
     cleaned = clean_text(text).lower().strip(" .!")
-    return cleaned in _SKIP_WORDS
+    return cleaned in _SKIP_WORDS or _POLITE_TAIL.sub("", cleaned).strip(" .!,") in _SKIP_WORDS
 
 
 def check_name(text: str | None) -> Checked:

@@ -300,3 +300,20 @@ def test_config_defaults_and_overrides() -> None:
     assert "s3cret" not in repr(custom)
     assert resolve_sqlite_url("postgresql://u:p@h/db") == "postgresql://u:p@h/db"
     assert resolve_sqlite_url("sqlite:///rel/x.db") == f"sqlite:///{PROJECT_ROOT / 'rel' / 'x.db'}"
+
+
+@pytest.mark.parametrize(
+    "text, skipped",
+    [
+        ("no message thanks", True),
+        ("Nothing, thank you.", True),
+        ("no need, cheers", True),
+        ("im good thanks", True),
+        ("skip please", True),
+        ("thanks", False),
+        ("no message about my wife please", False),
+        ("I'd like to talk about the apps, thanks", False),
+    ],
+)
+def test_a_polite_skip_is_a_skip(text: str, skipped: bool) -> None:
+    assert v.is_skip(text) is skipped
