@@ -56,11 +56,9 @@ $PY scripts/evaluate_nlu.py --model models/assistant.tar.gz --min 0.85 --report 
 step "safety regression set (100% per route, at most 3% full-response false alarms on look-alikes)"
 $PY scripts/evaluate_safety.py --min-recall 1.0 --max-false-alarm 0.03 --data tests/safety/messages.yml --report-dir "$TEST_OUT"
 
-step "earlier and this round's unseen safety sets: reported, not gated; first runs are in the README"
+step "unseen safety sets (never trained on): reported, not gated; their first runs are in the README"
 $PY scripts/evaluate_safety.py --min-recall 0 --max-false-alarm 1 --report-dir "$TEST_OUT" \
-  --data tests/safety/unseen.yml tests/safety/fresh.yml tests/safety/blind_a.yml tests/safety/blind_b.yml \
-  tests/safety/blind_c.yml tests/safety/blind_d.yml tests/safety/blind_e.yml tests/safety/blind_f.yml \
-  tests/safety/blind_g.yml tests/safety/blind_h.yml
+  --data tests/safety/blind_j.yml tests/safety/blind_k.yml
 
 step "reflection themes on answers never tuned on (fails below 85% precision or recall)"
 $PY scripts/evaluate_themes.py tests/reflection/heldout.yml --min-precision 0.85 --min-recall 0.85

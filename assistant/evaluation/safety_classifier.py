@@ -14,25 +14,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 import yaml
 
 from assistant.safety.classifier import NONE, RouteClassifier, label_of
+from assistant.safety.examples import Labelled, labelled_messages  # noqa: F401 - used by the scripts
 from assistant.safety.routes import ROUTES
 
 _ENTITY = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-
-
-@dataclass(frozen=True)
-class Labelled:
-    set_name: str
-    route: str
-    cue: str
-    text: str
 
 
 def training_examples(nlu_dir: Path) -> Tuple[List[str], List[str]]:
@@ -50,14 +42,6 @@ def training_examples(nlu_dir: Path) -> Tuple[List[str], List[str]]:
                     texts.append(_ENTITY.sub(r"\1", line[2:].strip()))
                     labels.append(route)
     return texts, labels
-
-
-def labelled_messages(paths: Iterable[Path]) -> List[Labelled]:
-    return [
-        Labelled(path.name, str(m["route"]), str(m.get("cue", "")), str(m["text"]))
-        for path in paths
-        for m in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
-    ]
 
 
 def route_probabilities(

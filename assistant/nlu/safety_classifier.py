@@ -1,7 +1,11 @@
 """The safety routes' own classifier as a Rasa NLU component (``assistant/safety/classifier.py``).
 
-Trained with the rest of the model on the same examples: every ``safety_<route>`` intent is
-its route, every other intent ``none``. Each message gets ``safety_scores``, the probability
+Trained with the rest of the model on the same examples (every ``safety_<route>`` intent is
+its route, every other intent ``none``) and on the labelled safety sets of ``examples``
+(``data/safety/``: earlier blind sets, each by a different writer, each run once before it was
+trained on; the possible-concern tier is a class of its own). Those sets are read by this
+component only, so they never crowd the shared intent classifier, and they are part of its
+fingerprint, so editing them retrains this component and nothing else. Each message gets ``safety_scores``, the probability
 of each route; the safety override (``assistant/nlu/safety_gate.py``), which runs last, routes
 on them instead of on the shared intent classifier's ranking. The sentence embedding is the
 one ``SentenceEmbeddingFeaturizer`` already added to the message (no second forward pass).
@@ -10,6 +14,7 @@ one ``SentenceEmbeddingFeaturizer`` already added to the message (no second forw
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any, Dict, List
 
 import numpy as np
@@ -23,6 +28,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant.embeddings import DIMENSION
 from assistant.safety.classifier import RouteClassifier, label_of
+from assistant.safety.examples import fingerprint, labelled_messages, set_files
 
 logger = logging.getLogger(__name__)
 
@@ -51,17 +57,25 @@ class SafetyRouteClassifier(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {}
+        # A folder of labelled safety sets (relative to where training runs), or "" for none.
+        return {"examples": ""}
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
+        folder = config.get("examples") or ""
+        return fingerprint(Path(folder)) if folder else None
 
     def __init__(
         self,
         model_storage: ModelStorage,
         resource: Resource,
         classifier: RouteClassifier | None = None,
+        examples: str = "",
     ) -> None:
         self._model_storage = model_storage
         self._resource = resource
         self._classifier = classifier
+        self._examples = examples
 
     @classmethod
     def create(
@@ -71,13 +85,21 @@ class SafetyRouteClassifier(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> SafetyRouteClassifier:
-        return cls(model_storage, resource)
+        return cls(model_storage, resource, examples=str(config.get("examples") or ""))
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
         texts = [str(m.get(TEXT)) for m in examples]
         labels = [label_of(str(m.get(INTENT))) for m in examples]
         embeddings = np.stack([sentence_embedding(m) for m in examples]) if examples else None
+        sets = labelled_messages(set_files(Path(self._examples))) if self._examples else []
+        if sets:
+            from assistant.embeddings import get_encoder
+
+            texts += [m.text for m in sets]
+            labels += [m.training_label for m in sets]
+            encoded = get_encoder().encode_many(m.text for m in sets)
+            embeddings = encoded if embeddings is None else np.vstack([embeddings, encoded])
         self._classifier = RouteClassifier.fit(texts, labels, embeddings)
         with self._model_storage.write_to(self._resource) as directory:
             self._classifier.save(directory)

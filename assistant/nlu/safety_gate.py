@@ -35,7 +35,7 @@ used when the component runs on its own, as in the unit tests.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Set, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -52,7 +52,9 @@ from rasa.shared.nlu.training_data.message import Message
 
 from assistant.language import load_pipeline
 from assistant.nlu.safety_classifier import SAFETY_SCORES
-from assistant.safety.detector import SafetyDetector
+from assistant.safety.agreement import unconfirmed_routes
+from assistant.safety.detector import Detection, SafetyDetector
+from assistant.safety.examples import CONCERN
 from assistant.safety.routes import ROUTES, SAFETY_INTENTS
 
 SAFETY_FLAGS = "safety_flags"
@@ -149,6 +151,12 @@ class SafetyOverride(GraphComponent):
             "fallback_threshold": 0.4,
             "secondary_threshold": 0.2,
             "concern_threshold": 0.25,
+            # A pattern's route stands only where the safety classifier gives it this much; a
+            # crisis and a stated age under 18 always stand. What the classifier does not bear
+            # out becomes a possible concern (a check-in).
+            "pattern_threshold": 0.0,
+            # The classifier's own possible-concern class, from this probability: a check-in.
+            "concern_class_threshold": 0.5,
         }
 
     def __init__(self, config: Dict[str, Any]) -> None:
@@ -160,6 +168,8 @@ class SafetyOverride(GraphComponent):
         self._fallback_threshold = float(config["fallback_threshold"])
         self._secondary_threshold = float(config["secondary_threshold"])
         self._concern_threshold = float(config["concern_threshold"])
+        self._pattern_threshold = float(config["pattern_threshold"])
+        self._concern_class_threshold = float(config["concern_class_threshold"])
         self._detector: SafetyDetector | None = None
 
     @classmethod
@@ -201,6 +211,8 @@ class SafetyOverride(GraphComponent):
         explained_away = classifier is not None and self._explained_away(text, classifier)
         confident = classifier if classifier is not None and not explained_away else None
         found = set(detection.routes if detection is not None else ())
+        unconfirmed = self._unconfirmed(message, detection)
+        found -= unconfirmed
         if confident is not None and (not found or confident == "crisis"):
             found.add(confident)  # beside the patterns, the classifier adds only a crisis
         if found:
@@ -215,6 +227,8 @@ class SafetyOverride(GraphComponent):
                 message.set(SAFETY_FLAGS, flags, add_to_output=True)
             return
         concern = classifier if explained_away else self._concern(message)
+        if concern is None and unconfirmed:
+            concern = min(unconfirmed, key=ROUTES.index)
         if route_of((message.get(INTENT) or {}).get(INTENT_NAME_KEY)):
             self._set(message, self._best_other_intent(message))
         if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == DELETE_CHAT_INTENT and not names_the_chat(
@@ -259,10 +273,21 @@ class SafetyOverride(GraphComponent):
             if route != "under_18" and score >= self._secondary_threshold
         ]
 
+    def _unconfirmed(self, message: Message, detection: Detection | None) -> Set[str]:
+        """The patterns' routes the safety classifier does not bear out (a check-in instead)."""
+        return unconfirmed_routes(detection, message.get(SAFETY_SCORES), self._pattern_threshold)
+
     def _concern(self, message: Message) -> str | None:
-        """The most urgent safety route with a signal too weak to route on, if any."""
-        weak = [route for route, score in self._route_scores(message) if score >= self._concern_threshold]
-        return min(weak, key=ROUTES.index) if weak else None
+        """The most urgent safety route with a signal too weak to route on, if any; or, when
+        the classifier reads the message as the possible-concern tier, its likeliest route."""
+        ranked = self._route_scores(message)
+        weak = [route for route, score in ranked if score >= self._concern_threshold]
+        if weak:
+            return min(weak, key=ROUTES.index)
+        scores = message.get(SAFETY_SCORES) or {}
+        if float(scores.get(CONCERN) or 0.0) >= self._concern_class_threshold:
+            return ranked[0][0] if ranked and ranked[0][1] > 0 else "crisis"
+        return None
 
     def _classifier_route(self, message: Message) -> str | None:
         """The classifier's top safety route, if it is confident enough to route on its own; or a

@@ -85,3 +85,63 @@ def test_the_component_trains_persists_loads_and_scores(tmp_path: Path) -> None:
     scores = message.get(SAFETY_SCORES)
     assert max(scores, key=scores.get) == "crisis"
     assert empty.get(SAFETY_SCORES) is None
+
+
+def _write_set(folder: Path, name: str, rows: list) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["messages:"] + [f'  - {{route: {r}, cue: {c}, text: "{t}"}}' for r, c, t in rows]
+    (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_the_labelled_sets_are_read_with_the_concern_tier_as_a_class_of_its_own(tmp_path: Path) -> None:
+    from assistant.safety.examples import fingerprint, labelled_messages, set_files
+
+    _write_set(
+        tmp_path / "sets",
+        "set_a.yml",
+        [
+            ("crisis", "crisis.preparation", "gave my guitar away and wrote letters"),
+            ("none", "concern.whats_the_point", "whats the point of anything"),
+            ("none", "lookalike.idiom_death", "my phone died lol"),
+        ],
+    )
+    messages = labelled_messages(set_files(tmp_path / "sets"))
+    assert [m.training_label for m in messages] == ["crisis", "concern", "none"]
+    assert set_files(tmp_path / "missing") == []
+    before = fingerprint(tmp_path / "sets")
+    _write_set(tmp_path / "sets", "set_b.yml", [("abuse", "abuse.monitoring", "he tracks my phone")])
+    assert fingerprint(tmp_path / "sets") != before
+    assert SafetyRouteClassifier.fingerprint_addon({"examples": str(tmp_path / "sets")}) == fingerprint(
+        tmp_path / "sets"
+    )
+    assert SafetyRouteClassifier.fingerprint_addon({}) is None
+
+
+def test_the_component_also_learns_from_the_labelled_sets(tmp_path: Path, monkeypatch) -> None:
+    import assistant.embeddings
+
+    class Encoder:  # no weights needed: the words carry these toy examples
+        def encode_many(self, texts):
+            return np.zeros((len(list(texts)), 384), dtype=np.float32)
+
+    monkeypatch.setattr(assistant.embeddings, "get_encoder", lambda *a, **k: Encoder())
+    rows = [
+        ("abuse", "abuse.financial_or_document_control", "he keeps my passport locked in his desk"),
+        ("abuse", "abuse.financial_or_document_control", "my partner holds my passport and bank card"),
+        ("none", "concern.whats_the_point", "whats the point of anything anymore"),
+        ("none", "concern.whats_the_point", "honestly whats the point"),
+    ] * 3
+    _write_set(tmp_path / "sets", "set_a.yml", rows)
+    (tmp_path / "model").mkdir()
+    storage = LocalModelStorage(tmp_path / "model")
+    resource = Resource("safety_classifier")
+    context = ExecutionContext(graph_schema=None, node_name="safety_classifier")  # type: ignore[arg-type]
+    config = {"examples": str(tmp_path / "sets")}
+    component = SafetyRouteClassifier.create(config, storage, resource, context)
+    data = TrainingData([Message(data={"text": t, "intent": i}) for t, i in zip(TEXTS, INTENTS, strict=True)])
+    component.train(data)
+    loaded = SafetyRouteClassifier.load(config, storage, resource, context)
+    passport, point = Message(data={"text": "he has my passport"}), Message(data={"text": "whats the point"})
+    loaded.process([passport, point])
+    assert max(passport.get(SAFETY_SCORES), key=passport.get(SAFETY_SCORES).get) == "abuse"
+    assert max(point.get(SAFETY_SCORES), key=point.get(SAFETY_SCORES).get) == "concern"

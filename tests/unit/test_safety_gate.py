@@ -265,3 +265,67 @@ def test_a_crisis_the_shared_classifier_is_sure_of_routes_beside_the_safety_scor
     gate.process([sure, unsure])
     assert sure.get("intent")["name"] == "safety_crisis"
     assert unsure.get("intent")["name"] == "faq"
+
+
+# --- patterns checked against the safety classifier, and its possible-concern class -------
+
+
+@pytest.fixture(scope="module")
+def checked_gate() -> SafetyOverride:
+    return SafetyOverride(
+        {
+            "model": str(get_settings().spacy_model),
+            "crisis_threshold": 0.5,
+            "classifier_threshold": 0.6,
+            "fallback_threshold": 0.35,
+            "pattern_threshold": 0.3,
+        }
+    )
+
+
+def test_a_pattern_route_the_classifier_does_not_bear_out_is_a_check_in(checked_gate) -> None:
+    text = "he filmed us without asking and now he says he'll send the videos to my family"
+    assert intent_after(checked_gate, text, [("share_context", 0.9)]) == "safety_sextortion"  # no scores
+    message = scored(text, [("share_context", 0.9)], {"none": 0.9, "sextortion": 0.05, "abuse": 0.05})
+    (message,) = checked_gate.process([message])
+    assert message.get("intent")["name"] == "share_context"
+    assert message.get("safety_concern") == "sextortion"
+
+
+def test_a_pattern_route_the_classifier_bears_out_stands(checked_gate) -> None:
+    text = "he filmed us without asking and now he says he'll send the videos to my family"
+    message = scored(text, [("share_context", 0.9)], {"none": 0.6, "sextortion": 0.35, "abuse": 0.05})
+    (message,) = checked_gate.process([message])
+    assert message.get("intent")["name"] == "safety_sextortion"
+
+
+def test_the_classifiers_route_replaces_a_pattern_route_it_does_not_bear_out(checked_gate) -> None:
+    text = "he filmed us without asking and now he says he'll send the videos to my family"
+    message = scored(text, [("share_context", 0.9)], {"abuse": 0.8, "sextortion": 0.1, "none": 0.1})
+    (message,) = checked_gate.process([message])
+    assert message.get("intent")["name"] == "safety_abuse"
+
+
+def test_a_crisis_pattern_always_stands(checked_gate) -> None:
+    text = "been researching overdoses on my phone at night"
+    message = scored(text, [("share_context", 0.9)], {"none": 0.99, "crisis": 0.01})
+    (message,) = checked_gate.process([message])
+    assert message.get("intent")["name"] == "safety_crisis"
+
+
+def test_a_stated_age_under_18_always_stands(checked_gate) -> None:
+    message = scored("im 15 and on the apps every night", [("share_context", 0.9)], {"none": 0.99})
+    (message,) = checked_gate.process([message])
+    assert message.get("intent")["name"] == "safety_under_18"
+
+
+def test_the_classifiers_concern_class_is_a_check_in(checked_gate) -> None:
+    message = scored(
+        "whats even the point anymore", [("share_context", 0.9)], {"concern": 0.7, "none": 0.2, "crisis": 0.1}
+    )
+    (message,) = checked_gate.process([message])
+    assert message.get("intent")["name"] == "share_context"
+    assert message.get("safety_concern") == "crisis"
+    calm = scored("whats the price", [("not_on_page", 0.9)], {"concern": 0.3, "none": 0.7})
+    (calm,) = checked_gate.process([calm])
+    assert calm.get("safety_concern") is None
