@@ -22,14 +22,18 @@ from spacy.tokens import Doc, Span
 
 from assistant.safety.normalise import NUMBER_WORDS, normalise
 from assistant.safety.patterns import (
+    AGE_SHORTHAND,
     CONCEPTS,
     DANGER_PLACES,
+    HAVE_YEARS,
     IDIOMS,
     MINOR_WORDS,
     MONEY,
     NOT_A_MINOR_BEFORE,
     NOT_AGE_AFTER,
+    NOT_YET_18,
     PARENT,
+    PAST_18,
     PAST_SELF,
     PATTERNS,
     PERSONAL,
@@ -149,6 +153,10 @@ class SafetyDetector:
             rule = self._nlp.vocab.strings[match_id]
             if self._rule_holds(rule, doc, doc[start:end]):
                 found.setdefault(rule.split(":")[0], rule)
+        if "under_18" not in found:
+            not_yet_18 = self._not_yet_18(" ".join(t.lower_ for t in doc))
+            if not_yet_18 is not None:
+                found["under_18"] = not_yet_18
         if "child_content" not in found and self._minor_in_sexual_context(doc):
             found["child_content"] = "child_content:minor-in-sexual-context"
         if "sextortion" not in found and self._image_threat(doc):
@@ -160,6 +168,22 @@ class SafetyDetector:
         routes = tuple(r for r in ROUTES if r in found)
         for route in routes:
             return Detection(route, found[route], routes)
+        return None
+
+    @staticmethod
+    def _not_yet_18(words: str) -> str | None:
+        """The rule (an age rule: it always stands) for a visitor not yet 18 who says so without
+        an age under 18 as a number: "18 in five weeks", "15m", "I have 15 years"."""
+        if PARENT.search(words):
+            return None  # "my daughter is nearly 18": a child of the visitor, not the visitor
+        for match in NOT_YET_18.finditer(words):
+            before = words[max(0, match.start() - 30) : match.end()]
+            if not PAST_18.search(before):
+                return "under_18:not-yet-18-age"
+        if AGE_SHORTHAND.search(words):
+            return "under_18:shorthand-age"
+        if HAVE_YEARS.search(words):
+            return "under_18:have-years-age"
         return None
 
     def _rule_holds(self, rule: str, doc: Doc, span: Span) -> bool:

@@ -201,7 +201,7 @@ PATTERNS: Dict[str, Dict[str, List[dict]]] = {
         ],
         "turn-18": [
             _w("i"),
-            _w("turn", "turned", "will"),
+            _w("turn", "will"),
             _ANY,
             _w("18", "eighteen"),
             _w("next", "in", "soon"),
@@ -749,3 +749,33 @@ MINOR_WORDS = {
     "child", "children", "kid", "kids", "minor", "minors", "underage", "under18", "schoolgirl", "schoolboy",
     "preteen", "preteens",
 }  # fmt: skip
+
+# A visitor not yet 18, said without their age as a number under 18 (docs/safety.md,
+# under_18.turning_18, under_18.age_shorthand, a stated age in other Englishes). Checked on the
+# normalised text; a past ("when I turned 18 in 2009", "since I was 18") never counts.
+_TIME = (
+    r"(?:(?:like|about|around|only|just|a|a few|few|couple of|a couple of|\d+|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve)\s+){0,2}(?:days?|weeks?|months?|wks?|mths?)|"
+    r"january|february|march|april|june|july|august|september|october|november|december|jan|feb|sept?|oct|nov|dec|"
+    r"the summer|the spring|the autumn|the fall|the winter|summer|spring|autumn|winter|a bit|a while|the new year"
+)
+NOT_YET_18 = re.compile(
+    r"\b(?:(?:i will|i'll|ill|i am going to|i'm going to|im gonna|i am gonna|gonna)\s+(?:be|turn)\s+(?:18|eighteen)"
+    r"|i (?:turn|am turning|'m turning|m turning)\s+(?:18|eighteen)"
+    r"|turning\s+(?:18|eighteen)\s+(?:in|next|this|soon)"
+    r"|i will have\s+(?:18|eighteen)\s+years"
+    r"|(?:18|eighteen)\s+in\s+(?:" + _TIME + r")\b"
+    r"|(?:nearly|almost|basically|practically|literally|pretty much|not quite|nearly an adult and)\s+(?:18|eighteen)\b(?!\s*(?:years?|yrs?|months?|hours?|times?|%|\+))"
+    r"|(?:days?|weeks?|months?|mths?)\s+(?:off|from|away from|until|till|til|before i am|before i turn|before i'm)\s+(?:18|eighteen)\b(?!\s*(?:years?|yrs?))"
+    r")"
+)
+PAST_18 = re.compile(r"\b(?:turned|was|since|when i|back when|at|after i)\s+(?:\w+\s+){0,2}(?:18|eighteen)\b")
+# "15m", "16 f", "14 nb": an age with a gender, the way teenagers introduce themselves.
+AGE_SHORTHAND = re.compile(
+    r"(?:^|\(\s*|[,.!]\s*|\b(?:i am|im|i'm|me|hi|hey|hello|asl|age)\s+)(1[1-7])\s?(?:m|f|nb|ftm|mtf|male|female)\b"
+)
+# "I have 15 years" (a stated age in the words of Spanish, French, Italian or Portuguese speakers).
+HAVE_YEARS = re.compile(
+    r"\bi (?:have|am having|has)\s+(1[0-7]|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)\s+years?\b"
+    r"(?!\s+(?:of|in|on|with|married|together|experience|since|doing|using|now on|clean|sober|into))"
+)

@@ -138,3 +138,44 @@ def test_images_of_someone_else_under_18_are_child_protection_first() -> None:
     assert found is not None and found.route == "child_content" and "sextortion" in found.routes
     own = detector.detect("someone has my nudes and wants money, my son is 15 so I cant let him find out")
     assert own is not None and own.route == "sextortion"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi 13m usa. this page came up when i searched",
+        "(16m) is this normal",
+        "15f here, someone keeps messaging me",
+        "I'll be 18 in February anyway so can I book",
+        "im basically 18, birthday is in 5 weeks",
+        "I'm turning 18 next month, is it ok",
+        "18 in like 10 days so basically an adult",
+        "few months off 18 and been on cam sites",
+        "I will have 18 years in two months",
+        "I have 15 years and I cannot stop",
+    ],
+)
+def test_a_visitor_not_yet_18_without_an_age_under_18_as_a_number(detector, text: str) -> None:
+    found = detector.detect(text)
+    assert found is not None and found.route == "under_18" and found.rule.endswith("-age")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I turned 18 in January 2010 and started camming",
+        "since I was 18 in 2005 I've been on these apps",
+        "almost 18 years married and he's on grindr",
+        "been on the apps nearly 18 months",
+        "when i was almost 18 i started",
+        "I have 15 years of marriage behind me",
+        "I have 12 years experience as a nurse",
+        "we have 17m users",
+        "spent 15m on it",
+        "my daughter is nearly 18 and found my chats",
+        "I'm 34, I'll be 35 in March",
+        "you have to be 18 in most countries to use tinder",
+    ],
+)
+def test_an_adult_past_or_someone_elses_age_is_not_a_visitor_under_18(detector, text: str) -> None:
+    assert route(detector, text) == "none"
