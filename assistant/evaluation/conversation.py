@@ -158,6 +158,10 @@ def turn_passes(expect: Dict[str, Any], labels: Sequence[Label], state: Dict[str
             kind, set()
         )
         previous = state.get("section")
+        if kind == "item" and any(
+            label.kind == "first" and label.name in state.get("item_sections", ()) for label in labels
+        ):
+            return True  # "the second one" after the focus list: that item's own section
         return any(label.kind in kinds and (previous is None or label.name == previous) for label in labels)
     if "feeling" in expect:
         return f"utter_feeling/{expect['feeling']}" in names
@@ -190,6 +194,8 @@ def _remember(labels: Sequence[Label], state: Dict[str, Any]) -> None:
     sections = answered_sections([label for label in labels if label.kind != "clarify"])
     if sections:
         state["section"] = sections[-1]
+        listed = answers.knowledge().section(sections[-1]).items
+        state["item_sections"] = {item.section for item in listed if item.section}
     for name in _names(labels):
         if name.startswith("utter_ask_reflect_"):
             state["reflection_ask"] = name

@@ -101,3 +101,28 @@ def test_question_figures() -> None:
     assert figures["fitting"] == pytest.approx(2 / 3)
     assert figures["answerable_bare_fallback"] == pytest.approx(0.5)
     assert figures["not_on_page_honest"] == 1.0
+
+
+def test_a_list_item_answered_with_its_own_section_is_an_item_follow_up(reader: ReplyReader) -> None:
+    focus, attachment = K.section("focus_areas"), K.section("focus_attachment")
+    replies: List[List[Dict[str, Any]]] = [
+        [answers.first_answers(focus)[0]],
+        [answers.first_answers(attachment)[0]],
+        [answers.first_answers(K.section("process"))[0]],
+    ]
+
+    def send(sender: str, text: str) -> List[Dict[str, Any]]:
+        return replies.pop(0)
+
+    turns = [
+        {"user": "what does therapy focus on", "expect": {"section": ["focus_areas"]}},
+        {"user": "the second one", "expect": {"followup": "item"}},
+    ]
+    assert run_conversation(send, reader, {"name": "item", "turns": turns}).passed
+    # A section that is not one of the list's items is not an answer about one of them.
+    turns = [
+        {"user": "what does therapy focus on", "expect": {"section": ["focus_areas"]}},
+        {"user": "the second one", "expect": {"followup": "item"}},
+    ]
+    replies[:] = [[answers.first_answers(focus)[0]], [answers.first_answers(K.section("process"))[0]]]
+    assert not run_conversation(send, reader, {"name": "not an item", "turns": turns}).passed
