@@ -58,7 +58,7 @@ $PY scripts/evaluate_safety.py --min-recall 1.0 --max-false-alarm 0.03 --data te
 
 step "unseen safety sets (never trained on): reported, not gated; their first runs are in the README"
 $PY scripts/evaluate_safety.py --min-recall 0 --max-false-alarm 1 --report-dir "$TEST_OUT" \
-  --data tests/safety/blind_j.yml tests/safety/blind_k.yml
+  --data tests/safety/blind_l.yml
 
 step "reflection themes on answers never tuned on (fails below 85% precision or recall)"
 $PY scripts/evaluate_themes.py tests/reflection/heldout.yml --min-precision 0.85 --min-recall 0.85

@@ -275,7 +275,10 @@ class SafetyOverride(GraphComponent):
 
     def _unconfirmed(self, message: Message, detection: Detection | None) -> Set[str]:
         """The patterns' routes the safety classifier does not bear out (a check-in instead)."""
-        return unconfirmed_routes(detection, message.get(SAFETY_SCORES), self._pattern_threshold)
+        if detection is None:
+            return set()
+        denied = "crisis" in detection.routes and self.detector.denies_crisis(message.get(TEXT) or "")
+        return unconfirmed_routes(detection, message.get(SAFETY_SCORES), self._pattern_threshold, denied)
 
     def _concern(self, message: Message) -> str | None:
         """The most urgent safety route with a signal too weak to route on, if any; or, when

@@ -13,6 +13,7 @@ sextortion, abuse.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Dict, List, Tuple
 
@@ -22,9 +23,11 @@ from spacy.tokens import Doc, Span
 
 from assistant.safety.normalise import NUMBER_WORDS, normalise
 from assistant.safety.patterns import (
+    ADULT_SELF_AGE,
     AGE_SHORTHAND,
     CONCEPTS,
     DANGER_PLACES,
+    DENIED_CRISIS,
     HAVE_YEARS,
     IDIOMS,
     MINOR_WORDS,
@@ -159,6 +162,10 @@ class SafetyDetector:
                 found["under_18"] = not_yet_18
         if "child_content" not in found and self._minor_in_sexual_context(doc):
             found["child_content"] = "child_content:minor-in-sexual-context"
+        if found.get("under_18", "").endswith("-age") and ADULT_SELF_AGE.search(
+            " ".join(t.lower_ for t in doc)
+        ):
+            del found["under_18"]  # "bet if I say I'm 15 you'll shut down lol. I'm 38"
         if "sextortion" not in found and self._image_threat(doc):
             found["sextortion"] = "sextortion:image-threat"
         if "sextortion" in found and "child_content" not in found and self._someone_else_under_18(doc):
@@ -186,8 +193,19 @@ class SafetyDetector:
             return "under_18:have-years-age"
         return None
 
+    def denies_crisis(self, text: str) -> bool:
+        """The message says a crisis is not there ("I'm not suicidal, just fed up"); never when a
+        "but" follows the denial ("I'm not suicidal, but I've looked up how many pills")."""
+        words = " ".join(t.lower_ for t in self._nlp(normalise(text)))
+        denial = DENIED_CRISIS.search(words)
+        return denial is not None and not re.search(
+            r"\b(but|although|though|except|yet)\b", words[denial.end() :]
+        )
+
     def _rule_holds(self, rule: str, doc: Doc, span: Span) -> bool:
         name = rule.split(":", 1)[1]
+        if name in {"underage", "minor"} and {t.lower_ for t in span} & {"not", "never", "no"}:
+            return False  # "I'm not underage"
         if name.endswith("-age"):
             return self._is_minor_age(doc, span, school_year="year" in name)
         if name in {"end-it", "thinking-ending"}:  # "ending it with my girlfriend" is not a crisis

@@ -779,3 +779,13 @@ HAVE_YEARS = re.compile(
     r"\bi (?:have|am having|has)\s+(1[0-7]|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)\s+years?\b"
     r"(?!\s+(?:of|in|on|with|married|together|experience|since|doing|using|now on|clean|sober|into))"
 )
+
+# The visitor gives their own adult age ("I'm 34", "im 38 relax"): no age rule makes them under 18.
+ADULT_SELF_AGE = re.compile(r"\bi am (?:1[89]|[2-9]\d)\b(?!\s*(?:%|times|hours|days|weeks|months|minutes))")
+# A crisis said not to be there ("not suicidal", "no thoughts of ending my life", "I don't want
+# to hurt myself"): a crisis pattern in such a message needs the classifier's support too.
+DENIED_CRISIS = re.compile(
+    r"\b(?:not|never|no|nor|do not|don't|dont|am not|i'm not|im not|without|isn't|nothing)\s+"
+    r"(?:\w+\s+){0,3}?(?:suicidal|suicide|thoughts? of|kill(?:ing)? myself|hurt(?:ing)? myself|harm(?:ing)? myself|"
+    r"end(?:ing)? (?:it|my life|things)|in (?:a )?crisis|in danger|unalive|kms|going to do anything)"
+)

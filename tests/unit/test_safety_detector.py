@@ -179,3 +179,28 @@ def test_a_visitor_not_yet_18_without_an_age_under_18_as_a_number(detector, text
 )
 def test_an_adult_past_or_someone_elses_age_is_not_a_visitor_under_18(detector, text: str) -> None:
     assert route(detector, text) == "none"
+
+
+@pytest.mark.parametrize(
+    "text, denied",
+    [
+        ("Not suicidal, never have been. I'm just frustrated that I keep relapsing.", True),
+        ("i dont have any thoughts of ending my life, im just really fed up", True),
+        ("no I don't want to hurt myself, I just hate how much time I waste", True),
+        ("I'm not suicidal but I've been looking up how many pills it would take", False),
+        ("I want to kill myself", False),
+    ],
+)
+def test_a_denied_crisis_is_told_from_a_crisis(detector, text: str, denied: bool) -> None:
+    assert detector.denies_crisis(text) is denied
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not underage, I'm 34, I just type like a teenager lol",
+        "bet if I say I'm 15 you'll shut down lol. I'm 38, relax",
+    ],
+)
+def test_a_visitor_who_gives_an_adult_age_is_not_under_18(detector, text: str) -> None:
+    assert route(detector, text) == "none"

@@ -329,3 +329,13 @@ def test_the_classifiers_concern_class_is_a_check_in(checked_gate) -> None:
     calm = scored("whats the price", [("not_on_page", 0.9)], {"concern": 0.3, "none": 0.7})
     (calm,) = checked_gate.process([calm])
     assert calm.get("safety_concern") is None
+
+
+def test_a_denied_crisis_the_classifier_does_not_support_is_a_check_in(checked_gate) -> None:
+    text = "Not suicidal, never have been. I'm just frustrated that I keep relapsing."
+    unsupported = scored(text, [("share_context", 0.9)], {"none": 0.95, "crisis": 0.05})
+    supported = scored(text, [("share_context", 0.9)], {"none": 0.7, "crisis": 0.3})
+    checked_gate.process([unsupported, supported])
+    assert unsupported.get("intent")["name"] == "share_context"
+    assert unsupported.get("safety_concern") == "crisis"
+    assert supported.get("intent")["name"] == "safety_crisis"
