@@ -238,6 +238,33 @@ def paused_prompt(events: Sequence[Dict[str, Any]]) -> str | None:
     return None if active else paused
 
 
+OFFER = "utter_reflection_intro"
+_OFFER_TURNS = 2  # the offer still waits this many visitor messages later (one aside)
+
+
+def offer_pending(events: Sequence[Dict[str, Any]]) -> bool:
+    """The reflection was offered ("Would you like to begin?") in the last couple of turns and
+    neither begun, declined nor replaced by a form since: "carry on" then means "yes"."""
+    turns = 0
+    for event in reversed(events):
+        kind = event.get("event")
+        if kind == "user":
+            turns += 1
+            if turns > _OFFER_TURNS:
+                return False
+        elif kind == "active_loop" and event.get("name"):
+            return False
+        elif kind == "session_started":
+            return False
+        elif kind == "action":
+            name = event.get("name")
+            if name == OFFER:
+                return turns >= 1
+            if name in ("utter_reflection_not_now", "action_stop_reflection", "utter_contact"):
+                return False
+    return False
+
+
 class ActionResumeReflection(Action):
     """Pick the reflection up at the prompt it was left at, or say there is none to pick up."""
 
@@ -248,6 +275,13 @@ class ActionResumeReflection(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         prompt = paused_prompt(tracker.events)
+        if prompt is None and offer_pending(tracker.events):
+            # "ok, carry on" after the offer and a question about it ("does Tim see my answers?")
+            if minor_disclosed(tracker):
+                dispatcher.utter_message(response="utter_reflection_adults_only")
+                return []
+            logger.info("reflection begun after an aside to its offer")
+            return [FollowupAction(FORM)]
         if prompt is None:
             if _ASKS_FOR_REFLECTION.search(tracker.latest_message.get("text") or ""):
                 logger.info("reflection asked for with none paused: offered")

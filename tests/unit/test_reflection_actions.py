@@ -340,3 +340,37 @@ def test_markers_set_on_picking_up_are_kept_when_the_form_starts(dispatcher, fak
     for slot, marker in (("reflect_before", "answered"), ("reflect_gives", "skipped")):
         assert getattr(form, f"validate_{slot}")(marker, dispatcher, t, {}) == {slot: marker}
     assert dispatcher.messages == []
+
+
+OFFERED = {"event": "action", "name": "utter_reflection_intro"}
+ASIDE = [
+    {"event": "user", "text": "does Tim see my answers?"},
+    {"event": "action", "name": "utter_privacy/reflection"},
+]
+
+
+def test_carry_on_after_the_offer_and_an_aside_begins_the_reflection(dispatcher) -> None:
+    out = run(
+        ActionResumeReflection(), resume_tracker(_events(OFFERED, *ASIDE), text="ok, carry on"), dispatcher
+    )
+    assert sent(dispatcher) == []
+    assert out == [{"event": "followup", "name": "reflection_form", "timestamp": None}]
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        _events(OFFERED, *ASIDE, *ASIDE),  # the offer is three messages back
+        _events(OFFERED, {"event": "action", "name": "utter_reflection_not_now"}, *ASIDE),  # declined
+        _events(OFFERED, STARTED, _asked("reflect_before"), CLOSED,
+                {"event": "action", "name": "action_reflection_summary"}, *ASIDE),  # done already
+    ],
+)  # fmt: skip
+def test_an_offer_declined_done_or_long_past_is_not_taken_up(dispatcher, events) -> None:
+    assert not reflection.offer_pending([*events, {"event": "user", "text": "carry on"}])
+
+
+def test_carry_on_after_the_offer_for_a_minor_gives_no_prompts(dispatcher) -> None:
+    t = resume_tracker(_events(OFFERED, *ASIDE), text="ok carry on", is_minor=True)
+    assert run(ActionResumeReflection(), t, dispatcher) == []
+    assert sent(dispatcher) == ["utter_reflection_adults_only"]
